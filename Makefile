@@ -25,7 +25,9 @@ all:
 # (things the test steps in tests/steps/ need).
 ALL        :=
 TEST_BUILD :=
-include $(sort $(wildcard mk/*.mk))
+include mk/lib.mk mk/wasm.mk
+-include mk/host.mk mk/kernel.mk mk/bench.mk
+include mk/unit.mk
 
 all: $(ALL)
 
