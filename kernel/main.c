@@ -4,6 +4,7 @@
 #include "kernel/kprintf.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
+#include "kernel/pmm.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/exit.h"
 #include "kernel/arch/x86_64/gdt.h"
@@ -40,7 +41,7 @@ static void print_banner(uint64_t tsc_entry, uint64_t tsc_now)
     uint64_t mhz = tsc_hz() / 1000000;
     kprintf("Coral kernel: %lu MiB of memory, booted in %lu.%03lu ms (TSC %lu MHz)\n",
             boot_usable_bytes() >> 20, us / 1000, us % 1000, mhz);
-    kprintf("boot: firmware and loader %lu.%03lu ms, kernel %lu.%03lu ms (10 ms of it TSC calibration)\n",
+    kprintf("boot: firmware and loader %lu.%03lu ms, kernel %lu.%03lu ms (TSC calibration included)\n",
             entry_us / 1000, entry_us % 1000, (us - entry_us) / 1000, (us - entry_us) % 1000);
 }
 
@@ -52,6 +53,7 @@ void kmain(uint32_t magic, uint32_t info)
     gdt_init();
     trap_init();
     boot_info_init(info);
+    pmm_init();
     tsc_calibrate();
     uint64_t now = rdtsc();
     kprintf("\n");

@@ -128,6 +128,9 @@ static const ktest tests[] = {
     { "stack-overflow", test_stack_overflow },
     { "triple-fault", test_triple_fault },
     { "modules", test_modules },
+    { "pmm", ktest_pmm },
+    { "pmm-double-free", ktest_pmm_double_free },
+    { "pmm-bad-free", ktest_pmm_bad_free },
     { "hang", test_hang },
 };
 
