@@ -5,6 +5,8 @@
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
+#include "kernel/vm.h"
+#include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/exit.h"
 #include "kernel/arch/x86_64/gdt.h"
@@ -54,6 +56,8 @@ void kmain(uint32_t magic, uint32_t info)
     trap_init();
     boot_info_init(info);
     pmm_init();
+    paging_init();
+    vm_init();
     tsc_calibrate();
     uint64_t now = rdtsc();
     kprintf("\n");

@@ -131,6 +131,16 @@ static const ktest tests[] = {
     { "pmm", ktest_pmm },
     { "pmm-double-free", ktest_pmm_double_free },
     { "pmm-bad-free", ktest_pmm_bad_free },
+    { "vm", ktest_vm },
+    { "wx", ktest_wx },
+    { "wx-write", ktest_wx_write },
+    { "wx-alias", ktest_wx_alias },
+    { "nx", ktest_nx },
+    { "guard", ktest_guard },
+    { "heap", ktest_heap },
+    { "heap-double-free", ktest_heap_double_free },
+    { "heap-large-double-free", ktest_heap_large_double_free },
+    { "heap-bad-free", ktest_heap_bad_free },
     { "hang", test_hang },
 };
 
