@@ -147,7 +147,8 @@ enum {
     WASM_CODE_USES_SIMD = 1 << 5,     /* any v128 value or 0xfd instruction */
     WASM_CODE_HAS_LOOP = 1 << 6,      /* contains a `loop` */
     WASM_CODE_USES_GLOBALS = 1 << 7,  /* global.get / global.set */
-    WASM_CODE_USES_FLOAT = 1 << 8,    /* any f32/f64 value or instruction */
+    WASM_CODE_USES_FLOAT = 1 << 8,    /* an f32/f64 instruction: constant, arithmetic,
+                                         comparison, conversion, load or store */
 };
 
 /* A defined function's body. `body` points at the body's first byte in the
@@ -162,9 +163,10 @@ typedef struct wasm_code {
     uint32_t nlocals;            /* declared locals (parameters not included) */
     uint32_t local_group;        /* first of this function's runs in module.local_groups */
     uint32_t nlocal_groups;
-    uint32_t max_stack;          /* most operand-stack values live at once (a v128 counts 1),
-                                    not counting locals */
-    uint32_t max_stack_slots;    /* the same, counting a v128 as two 64-bit slots */
+    uint32_t max_stack;          /* most operand-stack values live at once between two
+                                    instructions (a v128 counts 1), locals not included */
+    uint32_t max_stack_slots;    /* an upper bound of the same counting a v128 as two
+                                    64-bit slots: max_stack, doubled when USES_SIMD */
     uint32_t max_depth;          /* deepest control nesting; the function body itself is 1 */
     uint32_t flags;              /* WASM_CODE_* */
 } wasm_code;

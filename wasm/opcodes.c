@@ -187,6 +187,8 @@ const wasm_opinfo wasm_opinfo_main[256] = {
     [WASM_OP_REF_NULL] = { "ref.null", WASM_OPK_SPECIAL, 0, { 0, 0, 0 }, 0, 0, 0 },
     [WASM_OP_REF_IS_NULL] = { "ref.is_null", WASM_OPK_SPECIAL, 0, { 0, 0, 0 }, 0, 0, 0 },
     [WASM_OP_REF_FUNC] = { "ref.func", WASM_OPK_SPECIAL, 0, { 0, 0, 0 }, 0, 0, 0 },
+    [WASM_OP_PREFIX_FC] = { "0xfc prefix", WASM_OPK_SPECIAL, 0, { 0, 0, 0 }, 0, 0, 0 },
+    [WASM_OP_PREFIX_FD] = { "0xfd prefix", WASM_OPK_SPECIAL, 0, { 0, 0, 0 }, 0, 0, 0 },
 };
 
 const wasm_opinfo wasm_opinfo_fc[32] = {

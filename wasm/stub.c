@@ -14,24 +14,6 @@ static void unsupported(wasm_error *err, const char *what)
     lib_snprintf(err->message, sizeof err->message, "%s: not implemented yet", what);
 }
 
-/* ---- front end ---- */
-
-wasm_engine *wasm_engine_new(void) { return (wasm_engine *)1; }
-void wasm_engine_free(wasm_engine *engine) { (void)engine; }
-
-wasm_module *wasm_module_new(wasm_engine *engine, const uint8_t *bytes, size_t len,
-                             unsigned flags, wasm_error *err)
-{
-    unsupported(err, "decoding");
-    return NULL;
-}
-
-void wasm_module_free(wasm_module *module) { }
-uint32_t wasm_module_import_count(const wasm_module *module) { return 0; }
-void wasm_module_import(const wasm_module *module, uint32_t i, wasm_import_info *out) { }
-uint32_t wasm_module_export_count(const wasm_module *module) { return 0; }
-void wasm_module_export(const wasm_module *module, uint32_t i, wasm_export_info *out) { }
-
 /* ---- back end and runtime ---- */
 
 const char *wasm_trap_name(wasm_trap_kind kind) { return "trap"; }
