@@ -246,14 +246,16 @@ static void finish(job *j)
     int missing = j->total > reported ? j->total - reported : 0;
     if (j->total < 0)
         missing = 1;
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s after the command at line %d; %d command(s) not run",
-             j->note, j->last_line, missing);
+    char where[64], msg[256];
+    if (j->last_line > 0)
+        snprintf(where, sizeof where, "after the command at line %d", j->last_line);
+    else
+        snprintf(where, sizeof where, "in the first command");
+    snprintf(msg, sizeof msg, "%s %s; %d command(s) not run", j->note, where, missing);
     log_failure(j, j->last_line, msg);
     j->failed += missing;
-    char more[64];
-    snprintf(more, sizeof more, " after line %d", j->last_line);
-    strncat(j->note, more, sizeof j->note - strlen(j->note) - 1);
+    strncat(j->note, " ", sizeof j->note - strlen(j->note) - 1);
+    strncat(j->note, where, sizeof j->note - strlen(j->note) - 1);
 }
 
 static void print_job(job *j)

@@ -640,7 +640,7 @@ static void run_command(run *r, json_t *cmd)
 int spec_run_file(const char *json_path, unsigned flags, const spec_reporter *rep)
 {
     json_error_t jerr;
-    json_t *root = json_load_file(json_path, 0, &jerr);
+    json_t *root = json_load_file(json_path, JSON_ALLOW_NUL, &jerr);   /* names.wast has "\u0000" */
     json_t *cmds = json_object_get(root, "commands");
     if (!json_is_array(cmds)) {
         char msg[WHY];
