@@ -69,13 +69,19 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c11 -O1 -g -I. -D_GNU_SOURCE -fno-omit-frame-pointer $(FUZZ_SAN)
-FUZZ_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(WASM_SRCS) $(LIB_SRCS) host/platform.c)
+# The same objects as the host build (lib/, the engine, its platform), so that
+# whatever the engine's fragment adds to HOST_WASM_OBJS is here too.
+FUZZ_ENGINE_OBJS := $(patsubst $(BUILD)/host/%,$(BUILD)/fuzz/obj/%,$(HOST_LIB_OBJS) $(HOST_WASM_OBJS))
 FUZZ_SEED_WATS   := $(wildcard tests/fuzz/seeds/*.wat)
 FUZZ_SEED_WASMS  := $(FUZZ_SEED_WATS:tests/fuzz/seeds/%.wat=$(BUILD)/fuzz/seeds/%.wasm)
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
@@ -121,3 +127,30 @@ $(HOST_UNIT_BINS): $(BUILD)/tests/unit/%: tests/host/%.c $(HOST_LIB_OBJS) $(HOST
 
 -include $(HOST_UNIT_BINS:=.d)
 TEST_BUILD += $(HOST_UNIT_BINS)
+
+# ---- the spec runner under ASan+UBSan: make spec-asan ----
+# The runner and the engine built with clang's address and undefined-behaviour
+# sanitizers (any report is fatal) into build/asan/. A sanitizer report or a
+# leak makes that script's child exit non-zero or crash, which its line shows
+# ("exited with status 1", "crashed: Aborted") and which counts as a failure.
+ASAN_CFLAGS := -std=c11 -O1 -g -I. -D_GNU_SOURCE -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_OBJS   := $(patsubst $(BUILD)/host/%,$(BUILD)/asan/obj/%,$(SPEC_OBJS) $(HOST_LIB_OBJS) $(HOST_WASM_OBJS))
+
+$(BUILD)/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/obj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/spec-runner: $(ASAN_OBJS)
+	$(FUZZ_CC) $(ASAN_CFLAGS) $^ $(HOST_LIBS) -ljansson -o $@
+
+-include $(ASAN_OBJS:.o=.d)
+
+spec-asan: spec-check-suite $(BUILD)/asan/spec-runner $(SPEC_JSON)
+	@$(BUILD)/asan/spec-runner -j $(SPEC_JOBS) -b $(SPEC_BOUNDS) $(SPEC_FLAGS) $(SPEC_JSON)
+
+.PHONY: spec-asan
