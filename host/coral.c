@@ -3,7 +3,8 @@
  * adding one (run, compile) means writing its function and its row.
  *
  *   coral validate FILE.wasm   decode and validate: prints `ok` (exit 0) or
- *                              the engine's error (exit 1)
+ *                              `FILE: malformed|invalid: ` and the engine's
+ *                              message (exit 1)
  *
  * Exit status: 0 success, 1 the module or program failed, 2 usage errors
  * and subcommands not written yet. */
@@ -22,6 +23,18 @@ typedef struct command {
 
 static int usage(void);
 
+/* "malformed: " and "invalid: " say which check refused a module. */
+static const char *err_kind_prefix(wasm_err_kind kind)
+{
+    switch (kind) {
+    case WASM_ERR_MALFORMED: return "malformed: ";
+    case WASM_ERR_INVALID: return "invalid: ";
+    case WASM_ERR_LINK: return "link error: ";
+    case WASM_ERR_RESOURCE: return "out of resources: ";
+    default: return "";
+    }
+}
+
 /* Reads a module file and decodes it with `flags`; prints the error and
  * returns NULL when that fails. *bytes must outlive the module. */
 static wasm_module *load_module(wasm_engine *engine, const char *path, unsigned flags,
@@ -38,7 +51,8 @@ static wasm_module *load_module(wasm_engine *engine, const char *path, unsigned 
     }
     wasm_module *m = wasm_module_new(engine, *bytes, len, flags, &err);
     if (!m)
-        printf("%s: %s\n", path, err.message[0] ? err.message : "rejected (no message)");
+        printf("%s: %s%s\n", path, err_kind_prefix(err.kind),
+               err.message[0] ? err.message : "rejected (no message)");
     return m;
 }
 
