@@ -113,6 +113,7 @@ struct wasm_memory {
     uint32_t refs;
     uint8_t *base;
     uint64_t pages, max_pages;   /* max_pages: the declared max, or 65536 */
+    bool has_max;
     size_t reserved;
     uint8_t **users;             /* contexts to update on grow */
     uint32_t nusers, cap_users;
@@ -186,6 +187,15 @@ void wasm_memory_remove_user(wasm_memory *mem, uint8_t *ctx);
 int wasm_table_add_user(wasm_table *tab, uint64_t *slot);
 void wasm_table_remove_user(wasm_table *tab, uint64_t *slot);
 int64_t wasm_memory_grow(wasm_memory *mem, uint64_t delta);
+
+/* Creation for instances (memory.c, table.c, func.c). */
+wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err);
+wasm_table *wasm_table_create(uint8_t elem, uint32_t min, uint32_t max, bool has_max,
+                              wasm_error *err);
+wasm_func *wasm_func_from_instance(wasm_instance *inst, uint32_t index);
+
+/* Calls f with an argument/result slot area (func.c). */
+int wasm_call_slots(wasm_func *f, uint64_t *slots, uint32_t nslots, wasm_error *err);
 int64_t wasm_table_grow(wasm_table *tab, uint64_t init, uint32_t delta);
 
 #endif
