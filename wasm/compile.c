@@ -92,6 +92,11 @@ void wasm_backend_engine_free(wasm_engine *engine)
     wasm_backend_engine *e = engine->backend;
     if (!e)
         return;
+    while (e->zombies) {
+        wasm_instance *z = e->zombies;
+        e->zombies = z->next_zombie;
+        wasm_instance_release(z);
+    }
     wasm_platform_code_unregister(e->code);
     wasm_platform_release(e->code, e->mapped);
     wasm_platform_free(e);
@@ -154,7 +159,9 @@ int wasm_backend_compile(wasm_module *m, unsigned flags, wasm_error *err)
     }
     m->backend = c;
     c->tag = OWNER_MODULE;
+    c->refs = 1;
     c->module = m;
+    c->nimported_funcs = m->nimported_funcs;
     c->eng = eng;
     c->explicit_bounds = (flags & WASM_MODULE_EXPLICIT_BOUNDS) != 0;
     compute_layout(m, &c->layout);
@@ -184,10 +191,14 @@ int wasm_backend_compile(wasm_module *m, unsigned flags, wasm_error *err)
     return rc;
 }
 
-void wasm_backend_free(wasm_module *m)
+void wasm_compiled_retain(wasm_compiled *c)
 {
-    wasm_compiled *c = m->backend;
-    if (!c)
+    c->refs++;
+}
+
+void wasm_compiled_release(wasm_compiled *c)
+{
+    if (--c->refs)
         return;
     if (c->code) {
         wasm_platform_code_unregister(c->code);
@@ -196,7 +207,16 @@ void wasm_backend_free(wasm_module *m)
     wasm_platform_free(c->func_start);
     wasm_platform_free(c->sites);
     wasm_platform_free(c);
+}
+
+void wasm_backend_free(wasm_module *m)
+{
+    wasm_compiled *c = m->backend;
+    if (!c)
+        return;
+    c->module = NULL;
     m->backend = NULL;
+    wasm_compiled_release(c);
 }
 
 int wasm_compiled_add_site(wasm_compiled *c, uint32_t offset, uint32_t kind)
@@ -217,7 +237,7 @@ int wasm_compiled_add_site(wasm_compiled *c, uint32_t offset, uint32_t kind)
 
 void *wasm_compiled_func_code(const wasm_compiled *c, uint32_t func)
 {
-    uint32_t i = func - c->module->nimported_funcs;
+    uint32_t i = func - c->nimported_funcs;
     return c->code + c->func_start[i];
 }
 
@@ -236,7 +256,7 @@ int64_t wasm_compiled_func_at(const wasm_compiled *c, uintptr_t pc)
     }
     if (lo == 0)
         return -1;
-    return (int64_t)(lo - 1) + c->module->nimported_funcs;
+    return (int64_t)(lo - 1) + c->nimported_funcs;
 }
 
 /* Called by the platform's fault handler: async-signal-safe. */

@@ -21,6 +21,7 @@ typedef struct wasm_backend_engine {
     uintptr_t host_stub;
     uintptr_t helpers[HELPER_COUNT];
     unsigned cpu;                /* WASM_CPU_* */
+    wasm_instance *zombies;      /* failed instantiations, freed with the engine */
 } wasm_backend_engine;
 
 /* The entry trampoline: runs `code` with context `ctx`, its argument and
@@ -36,7 +37,9 @@ typedef struct wasm_trap_site {
 
 typedef struct wasm_compiled {
     uint32_t tag;                /* OWNER_MODULE */
-    wasm_module *module;
+    uint32_t refs;               /* the module's, plus one per instance */
+    wasm_module *module;         /* NULL once the module is freed */
+    uint32_t nimported_funcs;
     wasm_backend_engine *eng;
     wasm_layout layout;
     bool explicit_bounds;
@@ -47,6 +50,11 @@ typedef struct wasm_compiled {
     wasm_trap_site *sites;       /* sorted by offset */
     uint32_t nsites, cap_sites;
 } wasm_compiled;
+
+/* Instances keep their module's code alive (a failed instantiation may
+ * leave references to it in a shared table). */
+void wasm_compiled_retain(wasm_compiled *c);
+void wasm_compiled_release(wasm_compiled *c);
 
 /* The engine's back-end state, created on first use (NULL when out of
  * memory or when the CPU lacks SSSE3/SSE4.1/POPCNT; *err says which). */

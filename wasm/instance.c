@@ -231,29 +231,27 @@ static int initialize(wasm_instance *inst, wasm_error *err)
 
 static void destroy(wasm_instance *inst)
 {
-    wasm_module *m = inst->module;
-    const wasm_compiled *c = m->backend;
     if (inst->memory) {
         wasm_memory_remove_user(inst->memory, inst->ctx);
         wasm_memory_release(inst->memory);
     }
     if (inst->tables) {
-        for (uint32_t i = 0; i < m->ntables; i++) {
+        for (uint32_t i = 0; i < inst->ntables; i++) {
             if (!inst->tables[i])
                 continue;
             wasm_table_remove_user(inst->tables[i],
-                                   (uint64_t *)(inst->ctx + c->layout.tables + CTX_TABLE_SIZE * i));
+                                   (uint64_t *)(inst->ctx + inst->tables_off + CTX_TABLE_SIZE * i));
             wasm_table_release(inst->tables[i]);
         }
     }
     if (inst->globals)
-        for (uint32_t i = 0; i < m->nimported_globals; i++)
+        for (uint32_t i = 0; i < inst->nimported_globals; i++)
             wasm_global_release(inst->globals[i]);
     if (inst->funcs)
-        for (uint32_t i = 0; i < m->nimported_funcs; i++)
+        for (uint32_t i = 0; i < inst->nimported_funcs; i++)
             wasm_func_release(inst->funcs[i]);
     if (inst->elems)
-        for (uint32_t i = 0; i < m->nelems; i++)
+        for (uint32_t i = 0; i < inst->nelems; i++)
             wasm_platform_free(inst->elems[i].items);
     wasm_platform_free(inst->elems);
     wasm_platform_free(inst->data_dropped);
@@ -261,6 +259,8 @@ static void destroy(wasm_instance *inst)
     wasm_platform_free(inst->globals);
     wasm_platform_free(inst->funcs);
     wasm_platform_free(inst->ctx);
+    if (inst->code)
+        wasm_compiled_release(inst->code);
     wasm_platform_free(inst);
 }
 
@@ -289,6 +289,13 @@ wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uin
     }
     inst->refs = 1;
     inst->module = m;
+    inst->code = m->backend;
+    wasm_compiled_retain(inst->code);
+    inst->ntables = m->ntables;
+    inst->nimported_globals = m->nimported_globals;
+    inst->nimported_funcs = m->nimported_funcs;
+    inst->nelems = m->nelems;
+    inst->tables_off = c->layout.tables;
     inst->ctx = wasm_platform_calloc(1, c->layout.size);
     inst->tables = wasm_platform_calloc(m->ntables + 1, sizeof *inst->tables);
     inst->globals = wasm_platform_calloc(m->nglobals + 1, sizeof *inst->globals);
@@ -308,7 +315,9 @@ wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uin
     if (initialize(inst, err)) {
         /* Tables may now hold references into this instance (the spec
          * keeps a failed instantiation's table writes), so it is not
-         * freed: it lives on, unreachable, until its tables die. */
+         * freed now but with the engine; its code outlives the module. */
+        inst->next_zombie = c->eng->zombies;
+        c->eng->zombies = inst;
         return NULL;
     }
     return inst;

@@ -165,6 +165,11 @@ typedef struct wasm_elem_inst {
 struct wasm_instance {
     uint32_t refs;
     wasm_module *module;
+    struct wasm_compiled *code;  /* held */
+    wasm_instance *next_zombie;
+    /* Counts copied from the module, so that a failed instantiation can
+     * be freed after its module. */
+    uint32_t ntables, nimported_globals, nimported_funcs, nelems, tables_off;
     uint8_t *ctx;
     wasm_memory *memory;         /* memory 0, or NULL */
     wasm_table **tables;

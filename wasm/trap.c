@@ -98,8 +98,8 @@ static void put_func(buf *b, uintptr_t pc)
         put(b, "?", 1);
         return;
     }
-    uint32_t len;
-    const uint8_t *name = wasm_module_func_name(c->module, (uint32_t)f, &len);
+    uint32_t len = 0;
+    const uint8_t *name = c->module ? wasm_module_func_name(c->module, (uint32_t)f, &len) : NULL;
     char tmp[32];
     if (name) {
         put(b, (const char *)name, len);
