@@ -289,6 +289,8 @@ static inline int push(wasm_decoder *d, uint8_t t)
 
 static int push_n(wasm_decoder *d, const uint8_t *types, uint32_t n)
 {
+    if (n == 0)
+        return 0;
     if (d->cap_vals - d->nvals < n && grow_vals(d, n))
         return -1;
     lib_memcpy(d->vals + d->nvals, types, n);
@@ -634,7 +636,7 @@ static int read_locals(wasm_decoder *d, const uint8_t **pp, const uint8_t *end,
         return wasm_decode_fail(d, WASM_ERR_MALFORMED, at, "function %u: unexpected end (locals)", d->func);
     /* Append this function's runs to the module's array (doubling). */
     size_t need = (size_t)m->nlocal_groups + ngroups;
-    if (need > d->cap_groups) {
+    if (need > d->cap_groups || !m->local_groups) {
         size_t cap = d->cap_groups ? d->cap_groups : 64;
         while (cap < need)
             cap *= 2;
@@ -667,12 +669,13 @@ static int read_locals(wasm_decoder *d, const uint8_t **pp, const uint8_t *end,
         return wasm_decode_fail(d, WASM_ERR_INVALID, at, "function %u: too many locals (%llu, limit %u)",
                                 d->func, (unsigned long long)(total + ft->nparams), WASM_MAX_FUNC_LOCALS);
     uint32_t n = (uint32_t)total + ft->nparams;
-    if (n > d->cap_locals) {
-        uint8_t *l = wasm_platform_realloc(d->locals, n);
+    if (n > d->cap_locals || !d->locals) {
+        uint32_t cap = n > 64 ? n : 64;
+        uint8_t *l = wasm_platform_realloc(d->locals, cap);
         if (!l)
             return out_of_memory(d);
         d->locals = l;
-        d->cap_locals = n;
+        d->cap_locals = cap;
     }
     if (ft->nparams)
         lib_memcpy(d->locals, ft->params, ft->nparams);
@@ -703,6 +706,8 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
 
     d->nvals = 0;
     d->nctrls = 0;
+    if (!d->vals && grow_vals(d, 1))     /* never NULL below, even when nothing is pushed */
+        return -1;
     if (push_ctrl(d, 0, 0, NULL, ft->nresults, ft->results))
         return -1;
 
