@@ -188,24 +188,49 @@ static void install_handlers(void)
         sigaction(sigs[i], &sa, &previous[sigs[i]]);
 }
 
-/* ---- per-thread state ---- */
+/* ---- per-thread state ----
+ * The engine's pointer and the alternate signal stack live in thread-local
+ * variables; a pthread key's destructor frees both when the thread ends. */
 
 static _Thread_local void *thread_ptr;
+static _Thread_local void *thread_altstack;
 static _Thread_local int thread_ready;
+static pthread_key_t thread_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void thread_exit(void *unused)
+{
+    (void)unused;
+    if (thread_altstack) {
+        stack_t ss = { .ss_flags = SS_DISABLE };
+        sigaltstack(&ss, NULL);
+        free(thread_altstack);
+        thread_altstack = NULL;
+    }
+    free(thread_ptr);
+    thread_ptr = NULL;
+}
+
+static void make_key(void)
+{
+    pthread_key_create(&thread_key, thread_exit);
+}
 
 static void thread_setup(void)
 {
     pthread_once(&handlers_once, install_handlers);
+    pthread_once(&key_once, make_key);
+    pthread_setspecific(thread_key, (void *)1);
     /* An alternate stack, so that a fault near the stack's end can still
-     * be handled. Kept for the thread's life. */
+     * be handled. */
     stack_t cur;
     if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE) && cur.ss_size >= 65536)
         return;
     size_t size = 65536;
-    void *mem = malloc(size);
-    if (!mem)
+    thread_altstack = malloc(size);
+    if (!thread_altstack)
         return;
-    stack_t ss = { .ss_sp = mem, .ss_size = size, .ss_flags = 0 };
+    stack_t ss = { .ss_sp = thread_altstack, .ss_size = size, .ss_flags = 0 };
     sigaltstack(&ss, NULL);
 }
 

@@ -36,9 +36,12 @@ wasm_func *wasm_func_new_host(wasm_engine *engine, const uint8_t *params, uint32
     return f;
 }
 
-/* A function object for an instance's own function `index`. */
+/* The function object for an instance's own function `index`: made once,
+ * owned by the instance (wasm_func_free on it does nothing). */
 wasm_func *wasm_func_from_instance(wasm_instance *inst, uint32_t index)
 {
+    if (inst->own_funcs[index])
+        return inst->own_funcs[index];
     wasm_func *f = wasm_platform_calloc(1, sizeof *f);
     if (!f)
         return NULL;
@@ -50,7 +53,7 @@ wasm_func *wasm_func_from_instance(wasm_instance *inst, uint32_t index)
     f->type = *wasm_module_func_type(inst->module, index);
     f->instance = inst;
     f->index = index;
-    inst->refs++;
+    inst->own_funcs[index] = f;
     return f;
 }
 
@@ -60,12 +63,14 @@ void wasm_func_release(wasm_func *f)
         return;
     if (f->kind == FUNC_HOST)
         wasm_engine_release_type(f->engine, f->type.id);
-    if (f->instance)
-        wasm_instance_release(f->instance);
     wasm_platform_free(f);
 }
 
-void wasm_func_free(wasm_func *f) { wasm_func_release(f); }
+void wasm_func_free(wasm_func *f)
+{
+    if (f && !f->instance)     /* an instance's own functions die with it */
+        wasm_func_release(f);
+}
 
 void wasm_func_type(const wasm_func *f, const uint8_t **params, uint32_t *nparams,
                     const uint8_t **results, uint32_t *nresults)

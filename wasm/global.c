@@ -36,12 +36,14 @@ void wasm_global_release(wasm_global *g)
 {
     if (!g || --g->refs)
         return;
-    if (g->instance)
-        wasm_instance_release(g->instance);
     wasm_platform_free(g);
 }
 
-void wasm_global_free(wasm_global *g) { wasm_global_release(g); }
+void wasm_global_free(wasm_global *g)
+{
+    if (g && !g->instance)     /* an instance's own globals die with it */
+        wasm_global_release(g);
+}
 
 wasm_val wasm_global_get(wasm_global *g)
 {

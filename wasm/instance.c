@@ -77,7 +77,10 @@ static int link_import(wasm_instance *inst, uint32_t i, const wasm_extern *x, wa
         wasm_func *f = x->of.func;
         if (!f || f->type.id != wasm_module_func_type(m, im->index)->id)
             return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: function type)", i);
+        /* The exporting instance lives as long as its importers. */
         f->refs++;
+        if (f->instance)
+            f->instance->refs++;
         inst->funcs[im->index] = f;
         uint64_t *slot = (uint64_t *)(inst->ctx + c->layout.imports + CTX_IMPORT_SIZE * im->index);
         slot[0] = (uint64_t)(uintptr_t)f->rec->code;
@@ -112,6 +115,8 @@ static int link_import(wasm_instance *inst, uint32_t i, const wasm_extern *x, wa
         if (!g || g->type != gt->type || g->mutable_ != gt->mutable_)
             return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: global)", i);
         g->refs++;
+        if (g->instance)
+            g->instance->refs++;
         inst->globals[im->index] = g;
         *(uint64_t **)(inst->ctx + c->layout.globals + CTX_GLOBAL_SIZE * im->index) = g->cell;
         return 0;
@@ -221,8 +226,6 @@ static int initialize(wasm_instance *inst, wasm_error *err)
             return fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
         uint64_t slots[2] = { 0, 0 };
         int rc = wasm_call_slots(f, slots, 2, err);
-        if (m->start >= m->nimported_funcs)
-            wasm_func_release(f);
         if (rc)
             return -1;
     }
@@ -244,12 +247,36 @@ static void destroy(wasm_instance *inst)
             wasm_table_release(inst->tables[i]);
         }
     }
-    if (inst->globals)
-        for (uint32_t i = 0; i < inst->nimported_globals; i++)
-            wasm_global_release(inst->globals[i]);
-    if (inst->funcs)
-        for (uint32_t i = 0; i < inst->nimported_funcs; i++)
-            wasm_func_release(inst->funcs[i]);
+    if (inst->globals) {
+        for (uint32_t i = 0; i < inst->nimported_globals; i++) {
+            wasm_global *g = inst->globals[i];
+            if (!g)
+                continue;
+            wasm_instance *owner = g->instance;
+            wasm_global_release(g);
+            if (owner)
+                wasm_instance_release(owner);
+        }
+    }
+    if (inst->funcs) {
+        for (uint32_t i = 0; i < inst->nimported_funcs; i++) {
+            wasm_func *f = inst->funcs[i];
+            if (!f)
+                continue;
+            wasm_instance *owner = f->instance;
+            wasm_func_release(f);
+            if (owner)
+                wasm_instance_release(owner);
+        }
+    }
+    if (inst->own_funcs)
+        for (uint32_t i = 0; i < inst->nfuncs; i++)
+            wasm_func_release(inst->own_funcs[i]);
+    if (inst->own_globals)
+        for (uint32_t i = 0; i < inst->nglobals; i++)
+            wasm_global_release(inst->own_globals[i]);
+    wasm_platform_free(inst->own_funcs);
+    wasm_platform_free(inst->own_globals);
     if (inst->elems)
         for (uint32_t i = 0; i < inst->nelems; i++)
             wasm_platform_free(inst->elems[i].items);
@@ -302,8 +329,12 @@ wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uin
     inst->funcs = wasm_platform_calloc(m->nimported_funcs + 1, sizeof *inst->funcs);
     inst->elems = wasm_platform_calloc(m->nelems + 1, sizeof *inst->elems);
     inst->data_dropped = wasm_platform_calloc(m->ndatas + 1, sizeof *inst->data_dropped);
+    inst->nfuncs = m->nfuncs;
+    inst->nglobals = m->nglobals;
+    inst->own_funcs = wasm_platform_calloc(m->nfuncs + 1, sizeof *inst->own_funcs);
+    inst->own_globals = wasm_platform_calloc(m->nglobals + 1, sizeof *inst->own_globals);
     if (!inst->ctx || !inst->tables || !inst->globals || !inst->funcs || !inst->elems ||
-        !inst->data_dropped) {
+        !inst->data_dropped || !inst->own_funcs || !inst->own_globals) {
         destroy(inst);
         fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
         return NULL;
@@ -345,23 +376,23 @@ int wasm_instance_export(wasm_instance *inst, const char *name, size_t len, wasm
         case WASM_EXTERN_FUNC:
             if (x->index < m->nimported_funcs) {
                 out->of.func = inst->funcs[x->index];
-                out->of.func->refs++;
             } else {
                 out->of.func = wasm_func_from_instance(inst, x->index);
             }
             return out->of.func ? 0 : -1;
         case WASM_EXTERN_TABLE:
             out->of.table = inst->tables[x->index];
-            out->of.table->refs++;
             return 0;
         case WASM_EXTERN_MEMORY:
             out->of.memory = inst->memory;
-            out->of.memory->refs++;
             return 0;
         case WASM_EXTERN_GLOBAL: {
             if (x->index < m->nimported_globals) {
                 out->of.global = inst->globals[x->index];
-                out->of.global->refs++;
+                return 0;
+            }
+            if (inst->own_globals[x->index]) {
+                out->of.global = inst->own_globals[x->index];
                 return 0;
             }
             wasm_global *g = wasm_platform_calloc(1, sizeof *g);
@@ -372,7 +403,7 @@ int wasm_instance_export(wasm_instance *inst, const char *name, size_t len, wasm
             g->mutable_ = m->globals[x->index].type.mutable_;
             g->cell = (uint64_t *)(inst->ctx + c->layout.globals + CTX_GLOBAL_SIZE * x->index);
             g->instance = inst;
-            inst->refs++;
+            inst->own_globals[x->index] = g;
             out->of.global = g;
             return 0;
         }

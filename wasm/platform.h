@@ -55,7 +55,8 @@ int wasm_platform_protect_exec(void *addr, size_t size);
 /* ---- per-thread state ---- */
 
 /* The engine's pointer for the current thread (initially NULL), and where
- * to store it. The platform also gets the thread ready to run Wasm code the
+ * to store it. The engine stores memory from wasm_platform_alloc there; the
+ * platform frees it (wasm_platform_free) when the thread ends. The platform also gets the thread ready to run Wasm code the
  * first time this is called on a thread (on Linux: an alternate signal
  * stack and the fault handlers). */
 void **wasm_platform_thread_slot(void);

@@ -134,7 +134,7 @@ struct wasm_global {
     bool mutable_;
     uint64_t *cell;              /* own[] or a slot in an instance context */
     uint64_t own[2];
-    wasm_instance *instance;     /* holds a reference when cell is in it */
+    wasm_instance *instance;     /* owner, when cell is in its context */
 };
 
 enum { FUNC_WASM, FUNC_HOST };
@@ -145,7 +145,7 @@ struct wasm_func {
     wasm_funcref *rec;           /* what tables and imports copy */
     wasm_funcref own;            /* host functions: their record */
     wasm_functype type;          /* canonical (pointers into the engine) */
-    wasm_instance *instance;     /* wasm functions: held */
+    wasm_instance *instance;     /* wasm functions: the owner */
     uint32_t index;
     wasm_host_fn *fn;
     void *data;
@@ -177,6 +177,9 @@ struct wasm_instance {
     wasm_func **funcs;           /* imported ones (held); own ones made on export */
     wasm_elem_inst *elems;
     bool *data_dropped;
+    wasm_func **own_funcs;       /* export objects, by function index, made on demand */
+    wasm_global **own_globals;   /* by global index */
+    uint32_t nfuncs, nglobals;
 };
 
 /* Reference counting for runtime objects (runtime.c). */

@@ -154,7 +154,12 @@ wasm_instance *wasm_instance_new(wasm_module *module, const wasm_extern *imports
                                  uint32_t nimports, wasm_error *err);
 void wasm_instance_free(wasm_instance *instance);
 
-/* Looks an export up by name; returns 0 and fills `out`, or -1. */
+/* Looks an export up by name; returns 0 and fills `out`, or -1. The object
+ * is borrowed: it belongs to the instance and stays valid while the
+ * instance lives (and while any instance that imported it lives); the
+ * embedder does not free it (wasm_func_free and wasm_global_free ignore an
+ * instance's own objects; never call wasm_memory_free or wasm_table_free
+ * on a borrowed memory or table). */
 int wasm_instance_export(wasm_instance *instance, const char *name, size_t len,
                          wasm_extern *out);
 
