@@ -283,3 +283,13 @@ uintptr_t wasm_fault_to_trap(uintptr_t pc, uintptr_t fault_addr, int fault, uint
     *arg = c->sites[lo].kind;
     return c->eng->trap_stub;
 }
+
+void wasm_module_get_stats(const wasm_module *m, wasm_module_stats *out)
+{
+    const wasm_compiled *c = m->backend;
+    out->functions = m->nfuncs - m->nimported_funcs;
+    out->code_bytes = 0;
+    for (uint32_t i = 0; i < out->functions; i++)
+        out->code_bytes += m->code[i].size;
+    out->machine_bytes = c ? c->code_size : 0;
+}

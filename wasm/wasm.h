@@ -145,6 +145,14 @@ void wasm_module_import(const wasm_module *module, uint32_t i, wasm_import_info 
 uint32_t wasm_module_export_count(const wasm_module *module);
 void wasm_module_export(const wasm_module *module, uint32_t i, wasm_export_info *out);
 
+/* Sizes, for tools that report on compilation. */
+typedef struct wasm_module_stats {
+    uint32_t functions;          /* defined functions */
+    uint64_t code_bytes;         /* function bodies in the code section */
+    uint64_t machine_bytes;      /* compiled code (0 when validate-only) */
+} wasm_module_stats;
+void wasm_module_get_stats(const wasm_module *module, wasm_module_stats *out);
+
 /* ---- instances ---- */
 
 /* Instantiates `module` with `imports` given in the module's import order,
