@@ -10,7 +10,7 @@
  *       instantiate and call times on stderr.
  *   coral compile [--explicit-bounds] FILE.wasm
  *       compiles and prints the code section size, the machine code size,
- *       the compile time and the speed in MB/s of code section.
+ *       the compile time (best of 5) and the speed in MB/s of code section.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -340,23 +340,33 @@ int coral_cmd_compile(int argc, char **argv)
     }
     wasm_engine *engine = wasm_engine_new();
     wasm_error err;
-    /* The first module also creates the engine's stubs: time a second. */
+    /* The first module also creates the engine's stubs: not timed. Then
+     * the best of 5 (the machine is shared; the best is the least noisy). */
     wasm_module *warm = wasm_module_new(engine, bytes, len, flags, &err);
     wasm_module_free(warm);
-    double t0 = now();
-    wasm_module *m = wasm_module_new(engine, bytes, len, flags, &err);
-    double t1 = now();
+    wasm_module *m = NULL;
+    double best = 1e30;
+    for (int k = 0; k < 5; k++) {
+        wasm_module_free(m);
+        double t0 = now();
+        m = wasm_module_new(engine, bytes, len, flags, &err);
+        double t = now() - t0;
+        if (!m)
+            break;
+        if (t < best)
+            best = t;
+    }
     int status = 1;
     if (!m) {
         fprintf(stderr, "%s: %s%s\n", argv[i], err_kind(err.kind), err.message);
     } else {
         wasm_module_stats s;
         wasm_module_get_stats(m, &s);
-        double secs = t1 - t0;
+        double secs = best;
         printf("%s: %u functions, code section %" PRIu64 " bytes, machine code %" PRIu64
                " bytes (%.2fx)\n", argv[i], s.functions, s.code_bytes, s.machine_bytes,
                s.code_bytes ? (double)s.machine_bytes / (double)s.code_bytes : 0.0);
-        printf("compile (decode + validate + compile): %.3f ms, %.1f MB/s of code section\n",
+        printf("compile (decode + validate + compile, best of 5): %.3f ms, %.1f MB/s of code section\n",
                secs * 1e3, secs > 0 ? (double)s.code_bytes / secs / 1e6 : 0.0);
         status = 0;
         wasm_module_free(m);
