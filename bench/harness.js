@@ -57,6 +57,7 @@ function parseChecksum(text) {
 
 // Runs a runner that repeats in-process (native main, run-wasm.js).
 function runRepeating(cmd, args) {
+  if (!fs.existsSync(cmd)) return { error: `n/a: ${path.relative(ROOT, cmd)} not built` };
   const r = sh(cmd, args, 600);
   if (!r.ok) return { error: firstLine(r.stderr) || `exit ${r.status}` };
   const times = parseTimes(r.stdout);

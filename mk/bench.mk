@@ -6,11 +6,17 @@
 #   build/bench/gcc/NAME        gcc -O2, x86-64, timed by bench/native_main.c
 #   build/bench/clang/NAME      clang-14 -O2, x86-64, same main
 #   build/bench/wasm/NAME.wasm  clang-14 --target=wasm32 -O2, imports nothing
+#
+# Rust programs (bench/rust/NAME.rs, no_std) are built by Debian's rustc 1.63
+# (/usr/bin/rustc: the rustup one on PATH has no wasm32 target) at
+# opt-level=2: natively into build/bench/gcc/NAME (the native column; there
+# is no clang column for them) and to build/bench/wasm/NAME.wasm.
 
 BENCH_NAMES := $(basename $(notdir $(wildcard bench/programs/*.c)))
-BENCH_GCC   := $(BENCH_NAMES:%=$(BUILD)/bench/gcc/%)
+BENCH_RUST  := $(basename $(notdir $(wildcard bench/rust/*.rs)))
+BENCH_GCC   := $(BENCH_NAMES:%=$(BUILD)/bench/gcc/%) $(BENCH_RUST:%=$(BUILD)/bench/gcc/%)
 BENCH_CLANG := $(BENCH_NAMES:%=$(BUILD)/bench/clang/%)
-BENCH_WASM  := $(BENCH_NAMES:%=$(BUILD)/bench/wasm/%.wasm)
+BENCH_WASM  := $(BENCH_NAMES:%=$(BUILD)/bench/wasm/%.wasm) $(BENCH_RUST:%=$(BUILD)/bench/wasm/%.wasm)
 
 # Native: plain -O2 for the default x86-64 target (SSE2, no -march), as a
 # distribution would build it. -fno-math-errno lets sqrt be one instruction
@@ -35,6 +41,21 @@ $(BUILD)/bench/clang/%: bench/programs/%.c bench/bench.h bench/native_main.c
 $(BUILD)/bench/wasm/%.wasm: bench/programs/%.c bench/bench.h
 	@mkdir -p $(dir $@)
 	$(BENCH_WASM_CC) $(BENCH_WASM_CFLAGS) $< -o $@
+
+BENCH_RUSTC      := /usr/bin/rustc
+BENCH_RUST_FLAGS := --edition 2021 -C opt-level=2 -C panic=abort
+
+$(BUILD)/bench/rust/lib%.a: bench/rust/%.rs
+	@mkdir -p $(dir $@)
+	$(BENCH_RUSTC) $(BENCH_RUST_FLAGS) --crate-type staticlib $< -o $@
+
+$(BUILD)/bench/gcc/%: $(BUILD)/bench/rust/lib%.a bench/native_main.c
+	@mkdir -p $(dir $@)
+	gcc -O2 bench/native_main.c $< -o $@
+
+$(BUILD)/bench/wasm/%.wasm: bench/rust/%.rs
+	@mkdir -p $(dir $@)
+	$(BENCH_RUSTC) $(BENCH_RUST_FLAGS) --crate-type cdylib --target wasm32-unknown-unknown $< -o $@
 
 .PHONY: bench-build
 bench-build: $(BENCH_GCC) $(BENCH_CLANG) $(BENCH_WASM)
