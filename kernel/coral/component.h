@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/coral/abi.h"
 #include "kernel/coral/handle.h"
 #include "kernel/coral/kmodule.h"
 #include "kernel/coral/kobj.h"
@@ -61,7 +62,7 @@ typedef struct kinstance {
     wasm_func **funcs;      /* the coral host functions made for its imports */
     uint32_t nfuncs;
     uint32_t name_len;
-    char name[64];
+    char name[CORAL_NAME_MAX];
 } kinstance;
 
 /* A NEW component, child of `parent` (NULL for the first one): 0 or

@@ -70,7 +70,7 @@ static int teardown(void **state)
 }
 
 /* A second bare instance in `comp`, with its own memory. */
-static kinstance *other_instance(coral_ctx *c, uint8_t *m, size_t size)
+static __attribute__((unused)) kinstance *other_instance(coral_ctx *c, uint8_t *m, size_t size)
 {
     kinstance *ki;
     sys_lock();
@@ -83,7 +83,7 @@ static kinstance *other_instance(coral_ctx *c, uint8_t *m, size_t size)
     return ki;
 }
 
-static void drop_instance(kinstance *ki)
+static __attribute__((unused)) void drop_instance(kinstance *ki)
 {
     sys_lock();
     kobj_unref(&ki->o);
