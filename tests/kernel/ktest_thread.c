@@ -320,6 +320,14 @@ bool ktest_stack_guard(void)
     return ktest_fail("the stack overflow went unnoticed");
 }
 
+/* main-stack-guard: the same on the boot thread, whose stack (in .bss) has
+ * an unmapped page below it too. */
+bool ktest_main_stack_guard(void)
+{
+    recurse(0);
+    return ktest_fail("the stack overflow went unnoticed");
+}
+
 /* sched-cost: TCG figures for a context switch (two threads yielding to
  * each other; SIMD state saved and restored each time) and a timer
  * interrupt (the tick's whole path, entered with int $LAPIC_TIMER_VECTOR),
