@@ -138,6 +138,7 @@ static const ktest tests[] = {
     { "nx", ktest_nx },
     { "guard", ktest_guard },
     { "heap", ktest_heap },
+    { "heap-leak", ktest_heap_leak },
     { "heap-double-free", ktest_heap_double_free },
     { "heap-large-double-free", ktest_heap_large_double_free },
     { "heap-bad-free", ktest_heap_bad_free },

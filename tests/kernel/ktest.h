@@ -24,6 +24,7 @@ bool ktest_wx_alias(void);
 bool ktest_nx(void);
 bool ktest_guard(void);
 bool ktest_heap(void);
+bool ktest_heap_leak(void);
 bool ktest_heap_double_free(void);
 bool ktest_heap_large_double_free(void);
 bool ktest_heap_bad_free(void);
