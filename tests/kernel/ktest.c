@@ -143,7 +143,7 @@ static const ktest tests[] = {
     { "heap-large-double-free", ktest_heap_large_double_free },
     { "heap-bad-free", ktest_heap_bad_free },
     { "timer", ktest_timer },
-    { "pic", ktest_pic },
+    { "irq", ktest_irq },
     { "threads", ktest_threads },
     { "preempt", ktest_preempt },
     { "nonpreempt", ktest_nonpreempt },

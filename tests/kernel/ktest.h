@@ -29,7 +29,7 @@ bool ktest_heap_double_free(void);
 bool ktest_heap_large_double_free(void);
 bool ktest_heap_bad_free(void);
 bool ktest_timer(void);
-bool ktest_pic(void);
+bool ktest_irq(void);
 bool ktest_threads(void);
 bool ktest_preempt(void);
 bool ktest_nonpreempt(void);
