@@ -443,6 +443,32 @@ static void test_representation(void **state)
     wasm_module_free(m);
 }
 
+/* Custom sections are all kept, in order, with where they stood. */
+static void test_custom_sections(void **state)
+{
+    wb w;
+    wb_header(&w);
+    for (int i = 0; i < 9; i++) {
+        char sec[3] = { 1, (char)('a' + i), (char)i };
+        wb_section_raw(&w, 0, sec, 3);
+        if (i == 4)
+            wb_section_raw(&w, 1, "\x00", 1);
+    }
+    wasm_error err;
+    wasm_module *m = wasm_module_new(engine, w.b, w.n, WASM_MODULE_VALIDATE_ONLY, &err);
+    assert_non_null(m);
+    assert_int_equal(m->ncustoms, 9);
+    for (int i = 0; i < 9; i++) {
+        assert_int_equal(m->customs[i].name_len, 1);
+        assert_int_equal(m->customs[i].name[0], 'a' + i);
+        assert_int_equal(m->customs[i].len, 1);
+        assert_int_equal(m->customs[i].data[0], i);
+        assert_int_equal(m->customs[i].after, i <= 4 ? 0 : 1);
+    }
+    assert_int_equal(m->customs[0].file_offset, 8);
+    wasm_module_free(m);
+}
+
 /* A broken name section does not make the module malformed. */
 static void test_bad_name_section(void **state)
 {
@@ -472,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_module_level),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_representation),
+        cmocka_unit_test(test_custom_sections),
         cmocka_unit_test(test_bad_name_section),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
