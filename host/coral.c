@@ -5,12 +5,14 @@
  *   coral validate FILE.wasm   decode and validate: prints `ok` (exit 0) or
  *                              `FILE: malformed|invalid: ` and the engine's
  *                              message (exit 1)
+ *   coral run, coral compile   see host/cli_run.c
  *
  * Exit status: 0 success, 1 the module or program failed, 2 usage errors
  * and subcommands not written yet. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host/cli_run.h"
 #include "host/file.h"
 #include "wasm/wasm.h"
 
@@ -76,16 +78,12 @@ static int cmd_validate(int argc, char **argv)
     return m ? 0 : 1;
 }
 
-static int cmd_not_yet(int argc, char **argv)
-{
-    fprintf(stderr, "coral %s: not implemented yet\n", argv[0]);
-    return 2;
-}
-
 static const command commands[] = {
     { "validate", "FILE.wasm", "decode and validate a module; prints ok or the error", cmd_validate },
-    { "run", "FILE.wasm [--invoke NAME] [ARGS...]", "run a program (not implemented yet)", cmd_not_yet },
-    { "compile", "FILE.wasm", "compile and report code size and time (not implemented yet)", cmd_not_yet },
+    { "run", "[--explicit-bounds] [--time] FILE.wasm [--invoke NAME] [ARGS...]",
+      "call _start or NAME with typed ARGS and print the results (host/cli_run.c)", coral_cmd_run },
+    { "compile", "[--explicit-bounds] FILE.wasm",
+      "compile and report code size, compile time and MB/s (host/cli_run.c)", coral_cmd_compile },
 };
 
 static int usage(void)

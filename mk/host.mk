@@ -10,7 +10,7 @@
 HOST_LIBS ?=
 
 HOST_TOOL_OBJS := $(BUILD)/host/host/file.o
-CORAL_OBJS     := $(BUILD)/host/host/coral.o $(HOST_TOOL_OBJS)
+CORAL_OBJS     := $(BUILD)/host/host/coral.o $(BUILD)/host/host/cli_run.o $(HOST_TOOL_OBJS)
 SPEC_OBJS      := $(addprefix $(BUILD)/host/host/,spec.o spec_run.o spec_value.o spectest.o) \
                   $(HOST_TOOL_OBJS)
 
