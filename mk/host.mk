@@ -162,3 +162,4 @@ spec-asan: spec-check-suite $(BUILD)/asan/spec-runner $(SPEC_JSON)
 	@$(BUILD)/asan/spec-runner -j $(SPEC_JOBS) -b $(SPEC_BOUNDS) $(SPEC_FLAGS) $(SPEC_JSON)
 
 .PHONY: spec-asan
+TEST_BUILD += $(BUILD)/asan/spec-runner
