@@ -82,6 +82,15 @@ typedef struct cg {
     uint32_t *func_labels;
 
     const uint8_t *p, *end;
+
+    /* A compare whose result feeds the next `if` or `br_if`: kept here
+     * instead of being turned into 0/1, so that the branch tests the
+     * flags directly (compare fused into branch). */
+    struct {
+        bool active, eqz, w;
+        int cc;
+        val a, b;
+    } fuse;
 } cg;
 
 static void fail(cg *g, const char *msg)
@@ -481,9 +490,46 @@ static void int_mul(cg *g, bool w)
     push_reg(g, w ? WASM_I64 : WASM_I32, r);
 }
 
+/* Is the next instruction one that can test flags directly? */
+static bool next_is_branch(cg *g)
+{
+    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d);
+}
+
+/* Emits the pending fused compare; returns its condition code. */
+static int emit_fused(cg *g)
+{
+    val a = g->fuse.a, b = g->fuse.b;
+    bool w = g->fuse.w;
+    g->fuse.active = false;
+    int r = to_reg(g, &a);
+    if (g->fuse.eqz) {
+        x64_test_rr(g->a, w, r, r);
+    } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
+    } else if (b.kind == V_LOCAL || b.kind == V_SLOT) {
+        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
+    } else {
+        int rb = to_reg(g, &b);
+        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
+    }
+    free_reg(g, &a);
+    free_reg(g, &b);
+    return g->fuse.cc;
+}
+
 static void int_cmp(cg *g, bool w, int cc)
 {
     val b = pop(g), a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = false;
+        g->fuse.w = w;
+        g->fuse.cc = cc;
+        g->fuse.a = a;
+        g->fuse.b = b;
+        return;
+    }
     int r = to_reg(g, &a);
     if (b.kind == V_CONST && (!w || fits32(b.imm))) {
         x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
@@ -502,6 +548,14 @@ static void int_cmp(cg *g, bool w, int cc)
 static void int_eqz(cg *g, bool w)
 {
     val a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = true;
+        g->fuse.w = w;
+        g->fuse.cc = CC_E;
+        g->fuse.a = a;
+        return;
+    }
     int r = to_reg(g, &a);
     x64_test_rr(g->a, w, r, r);
     x64_setcc(g->a, CC_E, r);
@@ -1201,7 +1255,8 @@ static void op_block(cg *g, int kind)
     block_type(g, &np, &params, &nr, &results);
     val cond;
     int rc = -1;
-    if (kind == C_IF) {
+    bool fused = kind == C_IF && g->fuse.active;
+    if (kind == C_IF && !fused) {
         cond = pop(g);
         rc = to_reg(g, &cond);
     }
@@ -1230,9 +1285,14 @@ static void op_block(cg *g, int kind)
             for (uint32_t i = 0; i < np; i++)
                 copy_slot(g, save_slot(g, b->save + i), home(g, b->height + i));
         }
-        x64_test_rr(g->a, false, rc, rc);
-        free_reg(g, &cond);
-        x64_jcc(g->a, CC_E, b->else_label);
+        if (fused) {
+            int cc = emit_fused(g);
+            x64_jcc(g->a, cc ^ 1, b->else_label);
+        } else {
+            x64_test_rr(g->a, false, rc, rc);
+            free_reg(g, &cond);
+            x64_jcc(g->a, CC_E, b->else_label);
+        }
     }
 }
 
@@ -1319,16 +1379,22 @@ static bool branch_needs_copy(cg *g, uint32_t depth)
 
 static void op_br_if(cg *g, uint32_t depth)
 {
-    val c = pop(g);
-    int rc = to_reg(g, &c);
-    spill_all(g);
-    x64_test_rr(g->a, false, rc, rc);
-    free_reg(g, &c);
+    int cc = CC_NE;
+    if (g->fuse.active) {
+        spill_all(g);
+        cc = emit_fused(g);
+    } else {
+        val c = pop(g);
+        int rc = to_reg(g, &c);
+        spill_all(g);
+        x64_test_rr(g->a, false, rc, rc);
+        free_reg(g, &c);
+    }
     if (!branch_needs_copy(g, depth)) {
-        x64_jcc(g->a, CC_NE, g->ctls[g->nctl - 1 - depth].label);
+        x64_jcc(g->a, cc, g->ctls[g->nctl - 1 - depth].label);
     } else {
         uint32_t skip = x64_label(g->a);
-        x64_jcc(g->a, CC_E, skip);
+        x64_jcc(g->a, cc ^ 1, skip);
         branch_to(g, depth);
         x64_bind(g->a, skip);
     }
@@ -1925,6 +1991,7 @@ static void compile_function(cg *g, uint32_t func)
     g->dead_depth = 0;
     lib_memset(g->trap_lbl, 0, sizeof g->trap_lbl);
     g->dyn_trap_lbl = 0;
+    g->fuse.active = false;
     g->max_out = 0;
     g->save_base = code->max_stack_slots + 1;
     g->nsaves = 0;
