@@ -22,7 +22,8 @@ const { spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const B = (...p) => path.join(ROOT, 'build', ...p);
-const CORAL = B('coral');
+// BENCH_CORAL=path measures another build of the CLI (an older commit, say).
+const CORAL = process.env.BENCH_CORAL ? path.resolve(process.env.BENCH_CORAL) : B('coral');
 
 const opts = { repeat: 5, only: null, compile: true, run: true };
 for (let i = 2; i < process.argv.length; i++) {
@@ -103,7 +104,7 @@ function coralOnce(file) {
   return { error: last };
 }
 function runCoral(file) {
-  if (!fs.existsSync(CORAL)) return { error: 'n/a: build/coral does not exist yet' };
+  if (!fs.existsSync(CORAL)) return { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` };
   let best = null, compile = Infinity;
   for (let i = 0; i < opts.repeat; i++) {
     const r = coralOnce(file);
@@ -149,6 +150,11 @@ function runBenchmark(name) {
   }
   res.checksums = sums;
   res.checksum_ok = Object.keys(sums).length > 0 && new Set(Object.values(sums)).size === 1;
+  if (!res.checksum_ok) {
+    // Name the odd ones out: those that differ from the native answer.
+    const want = sums.native ?? Object.values(sums)[0];
+    res.checksum_wrong = Object.keys(sums).filter((k) => sums[k] !== want);
+  }
   return res;
 }
 
@@ -194,7 +200,7 @@ function v8Compile(tier, file) {
 // `build/coral compile FILE.wasm --time`: decode, validate and compile the
 // whole module, one thread; `time: S` on stderr.
 function coralCompile(file) {
-  if (!fs.existsSync(CORAL)) return { error: 'n/a: build/coral does not exist yet' };
+  if (!fs.existsSync(CORAL)) return { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` };
   return bestOf(() => {
     let r = sh(CORAL, ['compile', file, '--time'], 300);
     let t = parseTimes(r.stderr);
@@ -274,7 +280,7 @@ function printRun(rows, g) {
   const cells = rows.map((r) => [r.name, fmtS(r.native_s), fmtS(r.clang_s), fmtS(r.liftoff_s),
     fmtS(r.turbofan_s), fmtS(r.coral_s), fmtR(r.liftoff_vs_native), fmtR(r.turbofan_vs_native),
     fmtR(r.coral_vs_native), fmtR(r.coral_vs_liftoff), fmtR(r.coral_vs_turbofan),
-    r.checksum_ok ? 'ok' : 'WRONG']);
+    r.checksum_ok ? 'ok' : `WRONG:${(r.checksum_wrong || []).join(',')}`]);
   cells.push(['geomean', fmtS(g.native_s), fmtS(g.clang_s), fmtS(g.liftoff_s), fmtS(g.turbofan_s),
     fmtS(g.coral_s), fmtR(g.liftoff_vs_native), fmtR(g.turbofan_vs_native), fmtR(g.coral_vs_native),
     fmtR(g.coral_vs_liftoff), fmtR(g.coral_vs_turbofan), `${g.rows}/${rows.length}`]);
