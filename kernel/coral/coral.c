@@ -83,10 +83,10 @@ int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len)
 {
     if (!enter(c))
         return leave(CORAL_ESTATE);
-    if (len > CORAL_LOG_MAX)
-        return leave(CORAL_EINVAL);
     if (!in_memory(c, ptr, len))
         return leave(CORAL_EFAULT);
+    if (len > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
     /* One record per call: a line, completed if the program did not end it. */
     if (len)
         sys_console_write((const char *)c->mem + ptr, len);
