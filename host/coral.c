@@ -3,13 +3,16 @@
  * adding one (run, compile) means writing its function and its row.
  *
  *   coral validate FILE.wasm   decode and validate: prints `ok` (exit 0) or
- *                              the engine's error (exit 1)
+ *                              `FILE: malformed|invalid: ` and the engine's
+ *                              message (exit 1)
+ *   coral run, coral compile   see host/cli_run.c
  *
  * Exit status: 0 success, 1 the module or program failed, 2 usage errors
  * and subcommands not written yet. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host/cli_run.h"
 #include "host/file.h"
 #include "wasm/wasm.h"
 
@@ -21,6 +24,18 @@ typedef struct command {
 } command;
 
 static int usage(void);
+
+/* "malformed: " and "invalid: " say which check refused a module. */
+static const char *err_kind_prefix(wasm_err_kind kind)
+{
+    switch (kind) {
+    case WASM_ERR_MALFORMED: return "malformed: ";
+    case WASM_ERR_INVALID: return "invalid: ";
+    case WASM_ERR_LINK: return "link error: ";
+    case WASM_ERR_RESOURCE: return "out of resources: ";
+    default: return "";
+    }
+}
 
 /* Reads a module file and decodes it with `flags`; prints the error and
  * returns NULL when that fails. *bytes must outlive the module. */
@@ -38,7 +53,8 @@ static wasm_module *load_module(wasm_engine *engine, const char *path, unsigned 
     }
     wasm_module *m = wasm_module_new(engine, *bytes, len, flags, &err);
     if (!m)
-        printf("%s: %s\n", path, err.message[0] ? err.message : "rejected (no message)");
+        printf("%s: %s%s\n", path, err_kind_prefix(err.kind),
+               err.message[0] ? err.message : "rejected (no message)");
     return m;
 }
 
@@ -62,16 +78,12 @@ static int cmd_validate(int argc, char **argv)
     return m ? 0 : 1;
 }
 
-static int cmd_not_yet(int argc, char **argv)
-{
-    fprintf(stderr, "coral %s: not implemented yet\n", argv[0]);
-    return 2;
-}
-
 static const command commands[] = {
     { "validate", "FILE.wasm", "decode and validate a module; prints ok or the error", cmd_validate },
-    { "run", "FILE.wasm [--invoke NAME] [ARGS...]", "run a program (not implemented yet)", cmd_not_yet },
-    { "compile", "FILE.wasm", "compile and report code size and time (not implemented yet)", cmd_not_yet },
+    { "run", "[--explicit-bounds] [--time] FILE.wasm [--invoke NAME] [ARGS...]",
+      "call _start or NAME with typed ARGS and print the results (host/cli_run.c)", coral_cmd_run },
+    { "compile", "[--explicit-bounds] FILE.wasm",
+      "compile and report code size, compile time and MB/s (host/cli_run.c)", coral_cmd_compile },
 };
 
 static int usage(void)

@@ -95,13 +95,27 @@ static int out_of_memory(wasm_decoder *d)
 
 /* ---- checked readers of immediates ---- */
 
-static int imm_u32(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
+static int imm_u32_slow(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
 {
     const uint8_t *at = *pp;
-    int e = wasm_leb_u32(pp, end, v);
+    uint64_t x = 0;
+    int e = wasm_leb_read(pp, end, 32, 0, &x);
+    *v = (uint32_t)x;
     if (e)
         return wasm_decode_fail(d, WASM_ERR_MALFORMED, at, "function %u: %s", d->func, wasm_leb_error(e));
     return 0;
+}
+
+/* Most immediates are one byte: that case stays inline. */
+static inline int imm_u32(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
+{
+    const uint8_t *p = *pp;
+    if (p < end && *p < 0x80) {
+        *v = *p;
+        *pp = p + 1;
+        return 0;
+    }
+    return imm_u32_slow(d, pp, end, v);
 }
 
 static int imm_byte(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint8_t *v)
@@ -289,6 +303,8 @@ static inline int push(wasm_decoder *d, uint8_t t)
 
 static int push_n(wasm_decoder *d, const uint8_t *types, uint32_t n)
 {
+    if (n == 0)
+        return 0;
     if (d->cap_vals - d->nvals < n && grow_vals(d, n))
         return -1;
     lib_memcpy(d->vals + d->nvals, types, n);
@@ -450,7 +466,7 @@ static int block_type(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, c
 }
 
 /* A memarg: alignment exponent (at most the natural one) and offset. */
-static int memarg(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, const uint8_t *at,
+static inline int memarg(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, const uint8_t *at,
                   unsigned natural_log2, wasm_code *code)
 {
     uint32_t align, offset;
@@ -634,7 +650,7 @@ static int read_locals(wasm_decoder *d, const uint8_t **pp, const uint8_t *end,
         return wasm_decode_fail(d, WASM_ERR_MALFORMED, at, "function %u: unexpected end (locals)", d->func);
     /* Append this function's runs to the module's array (doubling). */
     size_t need = (size_t)m->nlocal_groups + ngroups;
-    if (need > d->cap_groups) {
+    if (need > d->cap_groups || !m->local_groups) {
         size_t cap = d->cap_groups ? d->cap_groups : 64;
         while (cap < need)
             cap *= 2;
@@ -667,12 +683,13 @@ static int read_locals(wasm_decoder *d, const uint8_t **pp, const uint8_t *end,
         return wasm_decode_fail(d, WASM_ERR_INVALID, at, "function %u: too many locals (%llu, limit %u)",
                                 d->func, (unsigned long long)(total + ft->nparams), WASM_MAX_FUNC_LOCALS);
     uint32_t n = (uint32_t)total + ft->nparams;
-    if (n > d->cap_locals) {
-        uint8_t *l = wasm_platform_realloc(d->locals, n);
+    if (n > d->cap_locals || !d->locals) {
+        uint32_t cap = n > 64 ? n : 64;
+        uint8_t *l = wasm_platform_realloc(d->locals, cap);
         if (!l)
             return out_of_memory(d);
         d->locals = l;
-        d->cap_locals = n;
+        d->cap_locals = cap;
     }
     if (ft->nparams)
         lib_memcpy(d->locals, ft->params, ft->nparams);
@@ -703,6 +720,8 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
 
     d->nvals = 0;
     d->nctrls = 0;
+    if (!d->vals && grow_vals(d, 1))     /* never NULL below, even when nothing is pushed */
+        return -1;
     if (push_ctrl(d, 0, 0, NULL, ft->nresults, ft->results))
         return -1;
 
@@ -719,7 +738,29 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
             if ((uint8_t)(info->push - WASM_F64) < 2 || (uint8_t)(info->pop[0] - WASM_F64) < 2 ||
                 (uint8_t)(info->pop[1] - WASM_F64) < 2)
                 code->flags |= WASM_CODE_USES_FLOAT;
-            if (validate_generic(d, &p, end, at, info, code))
+            /* The bulk of all instructions: operands of the right types are
+             * on the stack above the frame. Checked inline. */
+            if (info->kind == WASM_OPK_MEM) {
+                if (memarg(d, &p, end, at, info->align_log2, code))
+                    return -1;
+            } else if (info->kind != WASM_OPK_SIMPLE) {
+                if (validate_generic(d, &p, end, at, info, code))
+                    return -1;
+                goto next;
+            }
+            if (d->nvals - top(d)->height >= info->npop) {
+                const uint8_t *v = d->vals + d->nvals - info->npop;
+                bool ok = true;
+                for (uint32_t i = 0; i < info->npop; i++)
+                    ok &= v[i] == info->pop[i];
+                if (ok) {
+                    d->nvals -= info->npop;
+                    if (info->push && push(d, info->push))
+                        return -1;
+                    goto next;
+                }
+            }
+            if (pop_types(d, info->pop, info->npop, at) || (info->push && push(d, info->push)))
                 return -1;
             goto next;
         }
