@@ -252,7 +252,7 @@ int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
     wasm_error err;
     lib_memset(&err, 0, sizeof err);
     sys_unlock();
-    rc = kmodule_compile(m, engine, &err);
+    rc = kmodule_compile(m, engine, 0, &err);
     sys_lock();
     if (rc < 0)
         coral_logf("coral: module_create: %s\n", err.message[0] ? err.message : "rejected");
