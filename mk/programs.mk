@@ -1,4 +1,5 @@
-# mk/programs.mk: Wasm programs: programs/userboot and programs/examples,
+# mk/programs.mk: Wasm programs: programs/userboot, programs/examples and
+# tests/programs,
 # in C (clang-19, sdk/include/coral.h) and Rust (Debian's rustc 1.63, the
 # crate in sdk/rust), into build/programs/*.wasm. Programs that embed other
 # programs (parent embeds child, twoinst embeds its two instances) get
@@ -18,7 +19,7 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
-                $(PROG_DIR)/hello_rust.wasm
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -29,6 +30,11 @@ $(PROG_DIR)/obj/%.o: programs/examples/%.c sdk/include/coral.h
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
 $(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+# Test programs (tests/programs/): bad arguments to every call.
+$(PROG_DIR)/obj/badcalls.o: tests/programs/badcalls.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
