@@ -19,7 +19,7 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
-                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -33,8 +33,8 @@ $(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
-# Test programs (tests/programs/): bad arguments to every call.
-$(PROG_DIR)/obj/badcalls.o: tests/programs/badcalls.c sdk/include/coral.h
+# Test programs (tests/programs/): bad arguments to every call, costs.
+$(PROG_DIR)/obj/badcalls.o $(PROG_DIR)/obj/costs.o: $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
