@@ -141,6 +141,16 @@ static const ktest tests[] = {
     { "heap-double-free", ktest_heap_double_free },
     { "heap-large-double-free", ktest_heap_large_double_free },
     { "heap-bad-free", ktest_heap_bad_free },
+    { "timer", ktest_timer },
+    { "pic", ktest_pic },
+    { "threads", ktest_threads },
+    { "preempt", ktest_preempt },
+    { "nonpreempt", ktest_nonpreempt },
+    { "sleep", ktest_sleep },
+    { "waitq", ktest_waitq },
+    { "sse", ktest_sse },
+    { "stack-guard", ktest_stack_guard },
+    { "sched-cost", ktest_sched_cost },
     { "hang", test_hang },
 };
 
