@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/time.h"
+#include "kernel/kwasm.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -44,6 +45,7 @@ static void reap(void)
         lib_list_remove(&t->all_link);
         vm_release(t->stack);
         kfree(t->fpu_block);
+        kwasm_thread_free(t);
         kfree(t);
     }
 }
@@ -99,9 +101,12 @@ static void sleep_insert(thread *t)
     lib_list_push_back(pos, &t->sleep_link);     /* before pos */
 }
 
-/* Called on every tick, in the interrupt, after the EOI. */
-static void sched_tick(void)
+/* Called on every tick, in the interrupt, after the EOI. A thread running
+ * compiled Wasm code is preemptible there (kwasm_tick looks the
+ * interrupted address up in the code registry). */
+static void sched_tick(trapframe *tf)
 {
+    bool in_wasm = kwasm_tick(tf);
     uint64_t now = time_ns();
     while (!lib_list_empty(&sleepers)) {
         thread *t = LIB_CONTAINER_OF(sleepers.next, thread, sleep_link);
@@ -124,8 +129,12 @@ static void sched_tick(void)
         need_resched = !lib_list_empty(&runq);
     else if (--slice_left <= 0 && !lib_list_empty(&runq))
         need_resched = true;
-    if (need_resched && current->preemptible)
+    if (need_resched && (current->preemptible || in_wasm)) {
+        thread *t = current;
+        t->preempted = tf;
         schedule();
+        t->preempted = 0;
+    }
 }
 
 void sched_block(uint64_t wake_ns)

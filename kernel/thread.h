@@ -26,6 +26,7 @@ typedef enum thread_state {
 } thread_state;
 
 struct waitq;
+struct trapframe;
 
 typedef struct thread {
     uint64_t rsp;                   /* saved by switch_context */
@@ -46,6 +47,13 @@ typedef struct thread {
     uint64_t switches;              /* times switched to */
     void (*fn)(void *);
     void *arg;
+    /* Set while a tick has switched the thread out: the interrupt frame
+     * it will return through (kwasm_kill rewrites it). */
+    struct trapframe *preempted;
+    /* Wasm (kernel/kwasm.c): the engine's per-thread state, and a kill
+     * request not yet acted on. */
+    void *wasm;
+    volatile bool wasm_kill;
 } thread;
 
 /* Makes the running boot code thread 0 ("main"), creates the idle thread

@@ -7,15 +7,14 @@
 #include "kernel/arch/x86_64/tsc.h"
 
 static volatile uint64_t ticks;
-static void (*tick_hook)(void);
+static void (*tick_hook)(trapframe *tf);
 
 static bool on_tick(trapframe *tf)
 {
-    (void)tf;
     ticks++;
     lapic_eoi();
     if (tick_hook)
-        tick_hook();
+        tick_hook(tf);
     return true;
 }
 
@@ -44,7 +43,7 @@ uint64_t time_ticks(void)
     return ticks;
 }
 
-void time_set_tick_hook(void (*hook)(void))
+void time_set_tick_hook(void (*hook)(trapframe *tf))
 {
     tick_hook = hook;
 }

@@ -15,7 +15,9 @@ uint64_t time_ns(void);
 /* Ticks since time_init. */
 uint64_t time_ticks(void);
 
-/* Called on each tick (by the scheduler, once it exists). */
-void time_set_tick_hook(void (*hook)(void));
+struct trapframe;
+
+/* Called on each tick (by the scheduler) with the interrupted state. */
+void time_set_tick_hook(void (*hook)(struct trapframe *tf));
 
 #endif

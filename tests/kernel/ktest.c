@@ -153,6 +153,12 @@ static const ktest tests[] = {
     { "stack-guard", ktest_stack_guard },
     { "main-stack-guard", ktest_main_stack_guard },
     { "sched-cost", ktest_sched_cost },
+    { "wasm", ktest_wasm },
+    { "wasm-traps", ktest_wasm_traps },
+    { "wasm-reclaim", ktest_wasm_reclaim },
+    { "wasm-preempt", ktest_wasm_preempt },
+    { "wasm-kill", ktest_wasm_kill },
+    { "wasm-guard-panic", ktest_wasm_guard_panic },
     { "hang", test_hang },
 };
 

@@ -39,6 +39,12 @@ bool ktest_sse(void);
 bool ktest_stack_guard(void);
 bool ktest_main_stack_guard(void);
 bool ktest_sched_cost(void);
+bool ktest_wasm(void);
+bool ktest_wasm_traps(void);
+bool ktest_wasm_reclaim(void);
+bool ktest_wasm_preempt(void);
+bool ktest_wasm_kill(void);
+bool ktest_wasm_guard_panic(void);
 
 #define KTEST_CHECK(cond) \
     do { if (!(cond)) return ktest_fail("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
