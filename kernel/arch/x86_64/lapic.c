@@ -12,6 +12,8 @@
 #define REG_TPR      0x080
 #define REG_EOI      0x0b0
 #define REG_SVR      0x0f0
+#define REG_ICR_LO   0x300
+#define REG_ICR_HI   0x310
 #define REG_LVT_TIMER 0x320
 #define REG_INIT_COUNT 0x380
 #define REG_CUR_COUNT  0x390
@@ -89,4 +91,10 @@ void lapic_eoi(void)
 uint64_t lapic_timer_hz(void)
 {
     return timer_hz;
+}
+
+void lapic_self_nmi(void)
+{
+    wr(REG_ICR_HI, 0);
+    wr(REG_ICR_LO, (1u << 18) | (4u << 8));     /* to self, delivery mode NMI */
 }
