@@ -50,8 +50,10 @@ static void print_frame(int n, uint64_t pc)
 static uint64_t pending_return_slot(uint64_t rip, uint64_t rsp)
 {
     uint64_t off;
-    if (!rsp || !ksym_lookup(rip, &off))
+    if (!rsp)
         return 0;
+    if (!ksym_lookup(rip, &off))
+        return rsp;         /* outside the kernel (generated code): try the top */
     const uint8_t *p = (const uint8_t *)(rip - off);
     int skip = 0;
     if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa)

@@ -1,5 +1,5 @@
-/* kernel/arch/x86_64/pit.c: PIT channel 2 as a polled one-shot timer. Its
- * gate and output are wired to port 0x61 (bit 0 gate, bit 5 output). */
+/* kernel/arch/x86_64/pit.c: PIT channel 2 as a polled reference clock. Its
+ * gate is wired to port 0x61 (bit 0). */
 #include "kernel/arch/x86_64/pit.h"
 #include "kernel/arch/x86_64/cpu.h"
 
@@ -18,7 +18,11 @@ void pit_start(uint32_t us)
     outb(PIT_CH2, count >> 8);                    /* counting starts now */
 }
 
-bool pit_expired(void)
+
+uint16_t pit_read(void)
 {
-    return (inb(PORT_B) & 0x20) != 0;
+    outb(PIT_CMD, 0x80);                          /* latch channel 2 */
+    uint8_t lo = inb(PIT_CH2);
+    uint8_t hi = inb(PIT_CH2);
+    return (uint16_t)(lo | hi << 8);
 }

@@ -9,8 +9,10 @@
 #define PIT_HZ 1193182
 
 /* Starts a one-shot countdown of `us` microseconds (at most 54 ms) on
- * channel 2, which needs no interrupt: pit_expired() polls its output. */
+ * channel 2, which needs no interrupt. pit_read() latches and reads the
+ * counter (it counts down at PIT_HZ). (Under QEMU the channel's output
+ * bit in port 0x61 was seen to lag by milliseconds; the counter does not.) */
 void pit_start(uint32_t us);
-bool pit_expired(void);
+uint16_t pit_read(void);
 
 #endif
