@@ -1033,7 +1033,9 @@ static x64_mem mem_operand(cg *g, val *addr, uint32_t offset, uint32_t size)
         x64_mov_ri(g->a, true, R11, eff);
         return x64_mi(R14, R11, 1, 0);
     }
-    int r = to_reg(g, addr);
+    /* A pinned i32 local is zero-extended in its register: use it as is. */
+    int r = pin_of(g, addr) >= 0 && g->ltypes[addr->local] == WASM_I32 ? pin_of(g, addr)
+                                                                         : to_reg(g, addr);
     if (g->c->explicit_bounds) {
         if (end < 0x80000000u) {
             x64_lea(g->a, true, R11, x64_m(r, (int32_t)end));
@@ -1097,8 +1099,6 @@ static void op_store(cg *g, uint8_t op, uint32_t offset)
     int k = op - 0x36;
     val v = pop(g), addr = pop(g);
     int rv = to_reg(g, &v);
-    if (addr.kind != V_CONST)
-        to_reg(g, &addr);
     x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
     if (!g->c->explicit_bounds)
         add_site(g, WASM_TRAP_MEMORY_OOB);
