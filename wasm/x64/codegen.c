@@ -1410,12 +1410,20 @@ static void op_else(cg *g)
     g->unreachable = false;
 }
 
+/* Returns the top nresults entries (in whatever state they are) through
+ * the argument/result slots. With several results, a result slot may be
+ * a parameter that another result still reads: those go through the home
+ * slots first. */
 static void emit_return(cg *g)
 {
-    /* results are the top nresults entries, all in home slots */
     uint32_t n = g->type->nresults;
-    for (uint32_t i = 0; i < n; i++)
-        copy_slot(g, x64_m(RBP, (int32_t)(16 + 8 * i)), home(g, g->sp - n + i));
+    if (n > 1)
+        spill_all(g);
+    for (uint32_t i = 0; i < n; i++) {
+        val *v = &g->stack[g->sp - n + i];
+        v->pos = g->sp - n + i;
+        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * i)));
+    }
     for (uint32_t k = 0; k < g->npinned; k++)
         x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
     for (uint32_t k = 0; k < g->nxpinned; k++)
@@ -1428,6 +1436,13 @@ static void emit_return(cg *g)
 static bool op_end(cg *g)
 {
     ctl *b = &g->ctls[g->nctl - 1];
+    if (b->kind == C_FUNC) {
+        /* Branches to the function's label return on the spot. */
+        if (!g->unreachable)
+            emit_return(g);
+        g->nctl--;
+        return true;
+    }
     if (!g->unreachable)
         spill_all(g);
     if (b->kind == C_IF && !b->has_else) {
@@ -1446,16 +1461,16 @@ static bool op_end(cg *g)
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
     g->nctl--;
-    if (b->kind == C_FUNC) {
-        emit_return(g);
-        return true;
-    }
     return false;
 }
 
 static void branch_to(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC) {
+        emit_return(g);
+        return;
+    }
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     uint32_t from = g->sp - arity;
     if (from != t->height)
@@ -1467,6 +1482,8 @@ static void branch_to(cg *g, uint32_t depth)
 static bool branch_needs_copy(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC)
+        return true;             /* a return sequence */
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     return arity && g->sp - arity != t->height;
 }
@@ -1788,7 +1805,6 @@ static void compile_op(cg *g, uint8_t op)
         g->unreachable = true;
         break;
     case 0x0f:
-        spill_all(g);
         emit_return(g);
         g->unreachable = true;
         break;
@@ -2206,7 +2222,8 @@ static void compile_function(cg *g, uint32_t func)
     if (g->nlocals > 0 && g->nlocals <= 8) {
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
         for (uint32_t j = 0; j < g->nlocals; j++)
-            x64_store(a, true, local_mem(g, g->nparams + j), RAX);
+            if (g->lpin[g->nparams + j] < 0)
+                x64_store(a, true, local_mem(g, g->nparams + j), RAX);
     } else if (g->nlocals > 8) {
         x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + g->nlocals))));
         x64_mov_ri(a, false, RCX, g->nlocals);
