@@ -1,7 +1,13 @@
 /* host/cli_run.c: `coral run` and `coral compile`, the engine's execution
  * side of the CLI (host/coral.c dispatches here).
  *
- *   coral run [--explicit-bounds] [--time] FILE.wasm [--invoke NAME] [ARGS...]
+ *   coral run [--explicit-bounds] FILE.wasm ['BOOTFILE [ARGS...]'...]
+ *       runs FILE as Coral runs its first program (host/os_run.c): as a
+ *       component with the whole `coral` module, its `_start` on a thread of
+ *       its own, with userboot's boot handles (each BOOTFILE becomes a boot
+ *       module, its ARGS its arguments); exits with the component's exit
+ *       code, or 1 when it trapped or was killed.
+ *   coral run [--explicit-bounds] [--time] FILE.wasm --invoke NAME [ARGS...]
  *       instantiates FILE (imports from the emulated `coral` module:
  *       log(ptr, len) and exit(code)), then calls NAME with ARGS parsed by
  *       the parameter types (or `_start` without arguments) and prints each
@@ -21,6 +27,7 @@
 #include <time.h>
 #include "host/cli_run.h"
 #include "host/file.h"
+#include "host/os_run.h"
 #include "wasm/wasm.h"
 
 static double now(void)
@@ -217,6 +224,18 @@ int coral_cmd_run(int argc, char **argv)
     }
     const char *path = argv[i++];
     const char *name = "_start";
+    if (!timing && (i >= argc || strcmp(argv[i], "--invoke") != 0)) {
+        char why[512];
+        size_t len;
+        uint8_t *bytes = host_read_file(path, &len, why, sizeof why);
+        if (!bytes) {
+            fprintf(stderr, "coral: %s\n", why);
+            return 1;
+        }
+        int status = os_run(path, bytes, len, flags, argv + i, argc - i);
+        free(bytes);
+        return status;
+    }
     if (i < argc && strcmp(argv[i], "--invoke") == 0) {
         if (i + 1 >= argc) {
             fprintf(stderr, "coral run: --invoke needs a name\n");

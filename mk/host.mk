@@ -71,22 +71,30 @@ spec-baseline: spec-check-suite $(BUILD)/spec-runner $(SPEC_JSON)
 TEST_BUILD += $(SPEC_JSON)
 
 # ---- fuzzing ----
-# The engine, lib/ and the host platform are compiled again with clang and
-# the sanitizers into build/fuzz/obj/. `make fuzz FUZZ_SECONDS=N` runs the
-# decode+validate target for N seconds on one core over the kept corpus
-# build/fuzz/corpus (so runs add up), seeded with every binary module of the
-# converted suite and tests/fuzz/seeds/*.wat; crashing inputs land in
-# tests/fuzz/crashes/, which tests/steps/40-fuzz-replay replays. Each run's
-# figures are appended to build/fuzz/history.
+# Targets: tests/fuzz/fuzz_NAME.c (decode: decode+validate; compile: the
+# whole of wasm_module_new). The engine, lib/ and the host platform are
+# compiled again with clang and the sanitizers into build/fuzz/obj/.
+# `make fuzz [FUZZ_TARGET=decode] [FUZZ_SECONDS=N]` runs one target for N
+# seconds on one core over its kept corpus (build/fuzz/corpus for decode,
+# build/fuzz/corpus-NAME for the others), so runs add up; it is seeded with
+# every binary module of the converted suite and tests/fuzz/seeds/*.wat.
+# Crashing inputs land in tests/fuzz/crashes/ (decode's unprefixed, others'
+# as NAME-crash-...), which tests/steps/40-fuzz-replay replays through every
+# target. Each run's figures are appended to build/fuzz/history.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET  ?= decode
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c11 -O1 -g -I. -D_GNU_SOURCE -fno-omit-frame-pointer $(FUZZ_SAN)
 # The same objects as the host build (lib/, the engine, its platform), so that
 # whatever the engine's fragment adds to HOST_WASM_OBJS is here too.
 FUZZ_ENGINE_OBJS := $(patsubst $(BUILD)/host/%,$(BUILD)/fuzz/obj/%,$(HOST_LIB_OBJS) $(HOST_WASM_OBJS))
+FUZZ_BINS        := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SEED_WATS   := $(wildcard tests/fuzz/seeds/*.wat)
 FUZZ_SEED_WASMS  := $(FUZZ_SEED_WATS:tests/fuzz/seeds/%.wat=$(BUILD)/fuzz/seeds/%.wasm)
+FUZZ_CORPUS      := $(BUILD)/fuzz/corpus$(if $(filter-out decode,$(FUZZ_TARGET)),-$(FUZZ_TARGET))
+FUZZ_PREFIX      := tests/fuzz/crashes/$(if $(filter-out decode,$(FUZZ_TARGET)),$(FUZZ_TARGET)-)
+FUZZ_LOG         := $(BUILD)/fuzz/last-$(FUZZ_TARGET).log
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -98,13 +106,13 @@ $(BUILD)/fuzz/obj/%.o: %.S
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_ENGINE_OBJS) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_ENGINE_OBJS) $(HOST_LIBS) -o $@
 
 $(BUILD)/fuzz/seeds/%.wasm: tests/fuzz/seeds/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm --enable-all $< -o $@
 
--include $(FUZZ_ENGINE_OBJS:.o=.d) $(BUILD)/fuzz/fuzz_decode.d
+-include $(FUZZ_ENGINE_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 # The suite's binary modules as seeds (copied once the suite is converted).
 $(BUILD)/fuzz/suite-seeds.stamp: $(SPEC_JSON)
@@ -112,19 +120,19 @@ $(BUILD)/fuzz/suite-seeds.stamp: $(SPEC_JSON)
 	@cp $(BUILD)/spec/*.wasm $(BUILD)/fuzz/suite-seeds/ 2>/dev/null || true
 	@touch $@
 
-fuzz: $(BUILD)/fuzz/fuzz_decode $(BUILD)/fuzz/suite-seeds.stamp $(FUZZ_SEED_WASMS)
-	@mkdir -p $(BUILD)/fuzz/corpus tests/fuzz/crashes
-	@echo "fuzz: fuzz_decode for $(FUZZ_SECONDS) s, log in $(BUILD)/fuzz/last.log"
-	@$(BUILD)/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix=tests/fuzz/crashes/ \
-	    $(BUILD)/fuzz/corpus $(BUILD)/fuzz/suite-seeds $(BUILD)/fuzz/seeds \
-	    >$(BUILD)/fuzz/last.log 2>&1; rc=$$?; \
-	  tests/fuzz/stats $(BUILD)/fuzz/last.log $$rc >>$(BUILD)/fuzz/history; \
+fuzz: $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) $(BUILD)/fuzz/suite-seeds.stamp $(FUZZ_SEED_WASMS)
+	@mkdir -p $(FUZZ_CORPUS) tests/fuzz/crashes
+	@echo "fuzz: fuzz_$(FUZZ_TARGET) for $(FUZZ_SECONDS) s, log in $(FUZZ_LOG)"
+	@$(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_PREFIX) \
+	    $(FUZZ_CORPUS) $(BUILD)/fuzz/suite-seeds $(BUILD)/fuzz/seeds \
+	    >$(FUZZ_LOG) 2>&1; rc=$$?; \
+	  tests/fuzz/stats $(FUZZ_LOG) $$rc $(FUZZ_TARGET) >>$(BUILD)/fuzz/history; \
 	  tail -n 1 $(BUILD)/fuzz/history; tests/fuzz/stats --total $(BUILD)/fuzz/history; \
 	  ls tests/fuzz/crashes/ | grep -v '^README' | sed 's|^|fuzz: kept tests/fuzz/crashes/|'; exit $$rc
 
 .PHONY: fuzz
-TEST_BUILD += $(BUILD)/fuzz/fuzz_decode $(FUZZ_SEED_WASMS)
+TEST_BUILD += $(FUZZ_BINS) $(FUZZ_SEED_WASMS)
 
 # ---- unit tests of the host tools ----
 # tests/host/test_NAME.c are linked with the host tool objects they test (and
@@ -167,3 +175,4 @@ spec-asan: spec-check-suite $(BUILD)/asan/spec-runner $(SPEC_JSON)
 	@$(BUILD)/asan/spec-runner -j $(SPEC_JOBS) -b $(SPEC_BOUNDS) $(SPEC_FLAGS) $(SPEC_JSON)
 
 .PHONY: spec-asan
+TEST_BUILD += $(BUILD)/asan/spec-runner

@@ -68,7 +68,7 @@ static const char *op_name(const uint8_t *at, const uint8_t *end)
 /* An error inside function d->func, at the instruction starting at `at`. */
 static int fail_at(wasm_decoder *d, wasm_err_kind kind, const uint8_t *at, const char *what)
 {
-    return wasm_decode_fail(d, kind, at, "function %u: %s: %s", d->func, op_name(at, d->end), what);
+    return wasm_decode_fail(d, kind, at, "function %u: %s: %s", d->func, op_name(at, d->body_end), what);
 }
 
 static int invalid(wasm_decoder *d, const uint8_t *at, const char *what)
@@ -84,7 +84,7 @@ static int malformed(wasm_decoder *d, const uint8_t *at, const char *what)
 static int mismatch(wasm_decoder *d, const uint8_t *at, uint8_t want, uint8_t got)
 {
     return wasm_decode_fail(d, WASM_ERR_INVALID, at, "function %u: %s: type mismatch: expected %s, got %s",
-                            d->func, op_name(at, d->end), wasm_valtype_name(want),
+                            d->func, op_name(at, d->body_end), wasm_valtype_name(want),
                             got ? wasm_valtype_name(got) : "nothing (empty stack)");
 }
 
@@ -95,13 +95,27 @@ static int out_of_memory(wasm_decoder *d)
 
 /* ---- checked readers of immediates ---- */
 
-static int imm_u32(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
+static int imm_u32_slow(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
 {
     const uint8_t *at = *pp;
-    int e = wasm_leb_u32(pp, end, v);
+    uint64_t x = 0;
+    int e = wasm_leb_read(pp, end, 32, 0, &x);
+    *v = (uint32_t)x;
     if (e)
         return wasm_decode_fail(d, WASM_ERR_MALFORMED, at, "function %u: %s", d->func, wasm_leb_error(e));
     return 0;
+}
+
+/* Most immediates are one byte: that case stays inline. */
+static inline int imm_u32(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint32_t *v)
+{
+    const uint8_t *p = *pp;
+    if (p < end && *p < 0x80) {
+        *v = *p;
+        *pp = p + 1;
+        return 0;
+    }
+    return imm_u32_slow(d, pp, end, v);
 }
 
 static int imm_byte(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, uint8_t *v)
@@ -452,7 +466,7 @@ static int block_type(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, c
 }
 
 /* A memarg: alignment exponent (at most the natural one) and offset. */
-static int memarg(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, const uint8_t *at,
+static inline int memarg(wasm_decoder *d, const uint8_t **pp, const uint8_t *end, const uint8_t *at,
                   unsigned natural_log2, wasm_code *code)
 {
     uint32_t align, offset;
@@ -695,7 +709,7 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
     const uint8_t *p = code->body, *end = code->body + code->size;
     uint32_t nlocals, max_vals = 0, max_depth = 1;
     d->func = func;
-    d->end = end;
+    d->body_end = end;
     if (read_locals(d, &p, end, ft, code, &nlocals))
         return -1;
     code->code = p;
@@ -724,7 +738,29 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
             if ((uint8_t)(info->push - WASM_F64) < 2 || (uint8_t)(info->pop[0] - WASM_F64) < 2 ||
                 (uint8_t)(info->pop[1] - WASM_F64) < 2)
                 code->flags |= WASM_CODE_USES_FLOAT;
-            if (validate_generic(d, &p, end, at, info, code))
+            /* The bulk of all instructions: operands of the right types are
+             * on the stack above the frame. Checked inline. */
+            if (info->kind == WASM_OPK_MEM) {
+                if (memarg(d, &p, end, at, info->align_log2, code))
+                    return -1;
+            } else if (info->kind != WASM_OPK_SIMPLE) {
+                if (validate_generic(d, &p, end, at, info, code))
+                    return -1;
+                goto next;
+            }
+            if (d->nvals - top(d)->height >= info->npop) {
+                const uint8_t *v = d->vals + d->nvals - info->npop;
+                bool ok = true;
+                for (uint32_t i = 0; i < info->npop; i++)
+                    ok &= v[i] == info->pop[i];
+                if (ok) {
+                    d->nvals -= info->npop;
+                    if (info->push && push(d, info->push))
+                        return -1;
+                    goto next;
+                }
+            }
+            if (pop_types(d, info->pop, info->npop, at) || (info->push && push(d, info->push)))
                 return -1;
             goto next;
         }

@@ -1,0 +1,383 @@
+// bench/harness.js: `make bench`. Runs every benchmark on every runner in one
+// go on this machine, prints the table and writes build/bench.json.
+//
+//   node bench/harness.js [--repeat N] [--only a,b,...] [--no-compile] [--no-run]
+//
+// Runners (all time the bench_run call alone, one call per process; best of
+// N processes, default 5, or of 3 when the first call takes over 3 s):
+//   native    build/bench/gcc/NAME    gcc -O2 (x86-64)
+//   clang     build/bench/clang/NAME  clang-14 -O2 (x86-64)
+//   turbofan  node --no-liftoff       V8's optimizing tier only
+//   liftoff   node --liftoff-only     V8's baseline tier only
+//   coral     build/coral run FILE.wasm --invoke bench_run --time
+//             (n/a until build/coral exists and can run the module)
+// A row's checksum_ok is false when any two runners that produced a checksum
+// disagree. Compile speed is MB/s of code section, first compile of a fresh
+// process, one thread. docs/performance.md explains the rest.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const os = require('os');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const B = (...p) => path.join(ROOT, 'build', ...p);
+// BENCH_CORAL=path measures another build of the CLI (an older commit, say).
+const CORAL = process.env.BENCH_CORAL ? path.resolve(process.env.BENCH_CORAL) : B('coral');
+
+const opts = { repeat: 5, only: null, compile: true, run: true };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--repeat') opts.repeat = Math.max(1, parseInt(process.argv[++i], 10));
+  else if (a === '--only') opts.only = process.argv[++i].split(',');
+  else if (a === '--no-compile') opts.compile = false;
+  else if (a === '--no-run') opts.run = false;
+  else { console.error(`harness: unknown argument ${a}`); process.exit(2); }
+}
+
+const V8_RUN = ['--no-wasm-lazy-compilation', '--no-turbo-fast-api-calls'];
+const V8_COMPILE = ['--no-wasm-lazy-compilation', '--single-threaded'];
+const TIERS = { turbofan: '--no-liftoff', liftoff: '--liftoff-only' };
+
+function sh(cmd, args, timeoutS) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: timeoutS * 1000,
+                                   maxBuffer: 16 << 20 });
+  return { ok: r.status === 0 && !r.error, status: r.status, stdout: r.stdout || '',
+           stderr: r.stderr || '', error: r.error };
+}
+
+function firstLine(s) { return (s || '').split('\n').find((l) => l.trim()) || ''; }
+
+// `time: S` lines (on stdout or stderr) and the checksum.
+function parseTimes(text) {
+  return [...text.matchAll(/^time: *([0-9.eE+-]+)/gm)].map((m) => parseFloat(m[1]));
+}
+function parseChecksum(text) {
+  const m = text.match(/^checksum: *(-?\d+)/m);
+  return m ? BigInt.asIntN(64, BigInt(m[1])).toString() : null;
+}
+
+// One process of the native main or of run-wasm.js.
+function runRepeating(cmd, args) {
+  if (!fs.existsSync(cmd)) return { error: `n/a: ${path.relative(ROOT, cmd)} not built` };
+  const r = sh(cmd, args, 600);
+  if (!r.ok) return { error: firstLine(r.stderr) || `exit ${r.status}` };
+  const times = parseTimes(r.stdout);
+  const sum = parseChecksum(r.stdout);
+  if (!times.length || sum === null) return { error: 'no time or checksum printed' };
+  const out = { s: Math.min(...times), checksum: sum };
+  const c = r.stdout.match(/^compile: *([0-9.eE+-]+)/m);
+  const inst = r.stdout.match(/^instantiate: *([0-9.eE+-]+)/m);
+  if (c) out.compile_s = parseFloat(c[1]);
+  if (inst) out.instantiate_s = parseFloat(inst[1]);
+  return out;
+}
+
+// One coral process. The CLI contract (docs/performance.md): results on stdout, one per line, in
+// decimal; `time: S` on stderr for the call alone with --time. Options may
+// come after FILE (the form tried first) or before it.
+let coralForm = null;
+function coralArgs(form, file) {
+  return form === 0 ? ['run', file, '--invoke', 'bench_run', '--time']
+                    : ['run', '--time', '--invoke', 'bench_run', file];
+}
+function coralOnce(file) {
+  const forms = coralForm === null ? [0, 1] : [coralForm];
+  let last = null;
+  for (const f of forms) {
+    const r = sh(CORAL, coralArgs(f, file), 600);
+    const times = parseTimes(r.stderr);
+    const nums = r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^-?\d+$/.test(l));
+    if (r.ok && times.length && nums.length) {
+      coralForm = f;
+      const out = { s: times[times.length - 1], checksum: BigInt.asIntN(64, BigInt(nums[nums.length - 1])).toString() };
+      const c = r.stderr.match(/^compile: *([0-9.eE+-]+)/m);
+      const inst = r.stderr.match(/^instantiate: *([0-9.eE+-]+)/m);
+      if (c) out.compile_s = parseFloat(c[1]);
+      if (inst) out.instantiate_s = parseFloat(inst[1]);
+      return out;
+    }
+    last = r.error ? String(r.error.message) :
+      (!r.ok ? (firstLine(r.stderr) || `exit ${r.status}`) : 'no result or no time: line printed');
+  }
+  return { error: last };
+}
+function benchNames() {
+  const dir = path.join(ROOT, 'bench', 'programs');
+  let names = fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
+  const rs = path.join(ROOT, 'bench', 'rust');
+  if (fs.existsSync(rs)) names.push(...fs.readdirSync(rs).filter((f) => f.endsWith('.rs')).map((f) => f.slice(0, -3)));
+  names.sort();
+  if (opts.only) names = names.filter((n) => opts.only.includes(n));
+  return names;
+}
+
+// Every call is its own process (Coral's CLI makes one call per process, so
+// the others do too: each pays the same first-touch costs), and the runners
+// take turns round by round, so that a change in the machine's load over
+// the minutes spreads over all of them instead of hitting one.
+function runBenchmark(name) {
+  const wasm = B('bench', 'wasm', `${name}.wasm`);
+  const res = { name };
+  const once = {
+    native: () => runRepeating(B('bench', 'gcc', name), ['run', '1']),
+    clang: () => runRepeating(B('bench', 'clang', name), ['run', '1']),
+    liftoff: () => runRepeating(process.execPath, [TIERS.liftoff, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, '1']),
+    turbofan: () => runRepeating(process.execPath, [TIERS.turbofan, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, '1']),
+    coral: () => fs.existsSync(CORAL) ? coralOnce(wasm)
+                                      : { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` },
+  };
+  const st = {};
+  for (const k of Object.keys(once)) st[k] = { runs: 0, limit: opts.repeat, s: Infinity, compile: Infinity, inst: Infinity };
+  for (let round = 0; round < opts.repeat; round++) {
+    for (const [k, fn] of Object.entries(once)) {
+      const t = st[k];
+      if (t.error || t.runs >= t.limit) continue;
+      const r = fn();
+      if (r.error) { t.error = r.error; continue; }
+      if (t.checksum !== undefined && r.checksum !== t.checksum) { t.error = 'checksum changed between runs'; continue; }
+      t.checksum = r.checksum;
+      t.runs++;
+      t.s = Math.min(t.s, r.s);
+      if (r.compile_s !== undefined) t.compile = Math.min(t.compile, r.compile_s);
+      if (r.instantiate_s !== undefined) t.inst = Math.min(t.inst, r.instantiate_s);
+      if (round === 0 && r.s > 3) t.limit = Math.min(3, opts.repeat); /* slow: best of 3 */
+    }
+  }
+  const sums = {};
+  for (const [k, t] of Object.entries(st)) {
+    res[`${k}_s`] = t.error || !t.runs ? null : t.s;
+    if (t.error) res[`${k}_error`] = t.error;
+    if (t.checksum !== undefined && !t.error) sums[k] = t.checksum;
+    if (t.compile !== Infinity) res[`${k}_compile_s`] = t.compile;
+    if (t.inst !== Infinity) res[`${k}_instantiate_s`] = t.inst;
+    process.stderr.write(`  ${name} ${k}: ${t.error ? t.error : t.s.toFixed(3) + ' s'}\n`);
+  }
+  res.checksums = sums;
+  res.checksum_ok = Object.keys(sums).length > 0 && new Set(Object.values(sums)).size === 1;
+  if (!res.checksum_ok) {
+    // Name the odd ones out: those that differ from the native answer.
+    const want = sums.native ?? Object.values(sums)[0];
+    res.checksum_wrong = Object.keys(sums).filter((k) => sums[k] !== want);
+  }
+  return res;
+}
+
+// --- compile speed ---------------------------------------------------------
+
+function codeSectionSize(file) {
+  const bytes = fs.readFileSync(file);
+  let p = 8;
+  const leb = () => {
+    let v = 0, shift = 0, b;
+    do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+    return v;
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const size = leb();
+    if (id === 10) return size;
+    p += size;
+  }
+  return 0;
+}
+
+// Best of 3 fresh processes; one only when a compile takes over 2 s.
+function bestOf(once) {
+  let best = null;
+  for (let i = 0; i < 3; i++) {
+    const r = once();
+    if (r.error) return best || r;
+    if (!best || r.s < best.s) best = r;
+    if (r.s > 2) break;
+  }
+  return best;
+}
+
+function v8Compile(tier, file) {
+  return bestOf(() => {
+    const r = sh(process.execPath, [TIERS[tier], ...V8_COMPILE, 'bench/run-wasm.js', 'compile', file], 300);
+    const m = r.stdout.match(/^compile: *([0-9.eE+-]+)/m);
+    return r.ok && m ? { s: parseFloat(m[1]) } : { error: firstLine(r.stderr) || `exit ${r.status}` };
+  });
+}
+
+// `build/coral compile FILE.wasm --time`: decode, validate and compile the
+// whole module, one thread; `time: S` on stderr.
+function coralCompile(file) {
+  if (!fs.existsSync(CORAL)) return { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` };
+  return bestOf(() => {
+    let r = sh(CORAL, ['compile', file, '--time'], 300);
+    let t = parseTimes(r.stderr);
+    if (!(r.ok && t.length)) {
+      const r2 = sh(CORAL, ['compile', '--time', file], 300);
+      if (r2.ok && parseTimes(r2.stderr).length) { r = r2; t = parseTimes(r2.stderr); }
+    }
+    return r.ok && t.length ? { s: t[t.length - 1] } : { error: firstLine(r.stderr) || `exit ${r.status}` };
+  });
+}
+
+function compileRows(names) {
+  const files = names.map((n) => ({ module: n, kind: 'bench', file: B('bench', 'wasm', `${n}.wasm`) }));
+  if (!opts.only && fs.existsSync(B('real'))) {
+    for (const f of fs.readdirSync(B('real')).filter((f) => f.endsWith('.wasm')).sort())
+      files.push({ module: f.slice(0, -5), kind: 'real', file: B('real', f) });
+  }
+  const rows = [];
+  for (const { module, kind, file } of files) {
+    if (!fs.existsSync(file)) continue;
+    const code = codeSectionSize(file);
+    const row = { module, kind, file: path.relative(ROOT, file), code_bytes: code };
+    for (const [runner, fn] of [['liftoff', (f) => v8Compile('liftoff', f)],
+                                ['turbofan', (f) => v8Compile('turbofan', f)],
+                                ['coral', coralCompile]]) {
+      const r = fn(file);
+      row[`${runner}_s`] = r.error ? null : r.s;
+      row[`${runner}_mb_s`] = r.error || !r.s ? null : code / 1e6 / r.s;
+      if (r.error) row[`${runner}_error`] = r.error;
+    }
+    process.stderr.write(`  compile ${module}: liftoff ${fmtMB(row.liftoff_mb_s)} turbofan ${fmtMB(row.turbofan_mb_s)} coral ${fmtMB(row.coral_mb_s)} MB/s\n`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+// --- summary and output ----------------------------------------------------
+
+function geomean(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && x > 0 && isFinite(x));
+  if (!v.length) return null;
+  return Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / v.length);
+}
+
+const RUNNERS = ['native', 'clang', 'liftoff', 'turbofan', 'coral'];
+const RATIOS = [['clang', 'native'], ['liftoff', 'native'], ['turbofan', 'native'],
+                ['coral', 'native'], ['coral', 'liftoff'], ['coral', 'turbofan']];
+
+function addRatios(rows) {
+  for (const r of rows)
+    for (const [a, b] of RATIOS)
+      r[`${a}_vs_${b}`] = r.checksum_ok && r[`${a}_s`] && r[`${b}_s`] ? r[`${a}_s`] / r[`${b}_s`] : null;
+}
+
+function summarize(rows) {
+  const ok = rows.filter((r) => r.checksum_ok);
+  const g = { rows: ok.length };
+  // Seconds: geomean over the rows where every runner that ran at all ran.
+  for (const k of RUNNERS) g[`${k}_s`] = geomean(ok.map((r) => r[`${k}_s`]));
+  for (const [a, b] of RATIOS) g[`${a}_vs_${b}`] = geomean(ok.map((r) => r[`${a}_vs_${b}`]));
+  return g;
+}
+
+function fmtS(x) { return x === null || x === undefined ? 'n/a' : x.toFixed(3); }
+function fmtR(x) { return x === null || x === undefined ? 'n/a' : x.toFixed(2) + 'x'; }
+function fmtMB(x) { return x === null || x === undefined ? 'n/a' : x.toFixed(1); }
+
+function table(head, rows) {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ');
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}
+
+function printRun(rows, g) {
+  const head = ['benchmark', 'gcc', 'clang', 'liftoff', 'turbofan', 'coral',
+                'lift/gcc', 'tf/gcc', 'coral/gcc', 'coral/lift', 'coral/tf', 'check'];
+  const cells = rows.map((r) => [r.name, fmtS(r.native_s), fmtS(r.clang_s), fmtS(r.liftoff_s),
+    fmtS(r.turbofan_s), fmtS(r.coral_s), fmtR(r.liftoff_vs_native), fmtR(r.turbofan_vs_native),
+    fmtR(r.coral_vs_native), fmtR(r.coral_vs_liftoff), fmtR(r.coral_vs_turbofan),
+    r.checksum_ok ? 'ok' : `WRONG:${(r.checksum_wrong || []).join(',')}`]);
+  cells.push(['geomean', fmtS(g.native_s), fmtS(g.clang_s), fmtS(g.liftoff_s), fmtS(g.turbofan_s),
+    fmtS(g.coral_s), fmtR(g.liftoff_vs_native), fmtR(g.turbofan_vs_native), fmtR(g.coral_vs_native),
+    fmtR(g.coral_vs_liftoff), fmtR(g.coral_vs_turbofan), `${g.rows}/${rows.length}`]);
+  console.log(`Run time in seconds of the bench_run call alone (best of ${opts.repeat} processes, runners taking turns); ratios are time / time.`);
+  console.log(table(head, cells));
+  const errs = rows.filter((r) => r.coral_error).map((r) => r.coral_error);
+  if (errs.length) console.log(`coral: ${[...new Set(errs)].join('; ')}`);
+  for (const r of rows) {
+    for (const k of ['native', 'clang', 'liftoff', 'turbofan'])
+      if (r[`${k}_error`]) console.log(`${r.name} ${k}: ${r[`${k}_error`]}`);
+    if (!r.checksum_ok) console.log(`${r.name}: checksums disagree: ${JSON.stringify(r.checksums)}`);
+  }
+}
+
+function fmtMs(x) { return x === null || x === undefined ? 'n/a' : (x * 1e3).toFixed(2); }
+
+// One more row: all benchmark modules together (total bytes / total time).
+function compileTotal(rows) {
+  const bench = rows.filter((r) => r.kind === 'bench');
+  const t = { module: 'all benchmarks', kind: 'total', code_bytes: bench.reduce((a, r) => a + r.code_bytes, 0) };
+  for (const k of ['liftoff', 'turbofan', 'coral']) {
+    const ok = bench.every((r) => r[`${k}_s`]);
+    t[`${k}_s`] = ok && bench.length ? bench.reduce((a, r) => a + r[`${k}_s`], 0) : null;
+    t[`${k}_mb_s`] = t[`${k}_s`] ? t.code_bytes / 1e6 / t[`${k}_s`] : null;
+  }
+  return t;
+}
+
+function printCompile(rows) {
+  const head = ['module', 'code KB', 'liftoff ms', 'MB/s', 'turbofan ms', 'MB/s', 'coral ms', 'MB/s', 'coral/liftoff'];
+  const cells = rows.map((r) => [r.module + (r.kind === 'real' ? ' (real)' : ''), (r.code_bytes / 1024).toFixed(1),
+    fmtMs(r.liftoff_s), fmtMB(r.liftoff_mb_s), fmtMs(r.turbofan_s), fmtMB(r.turbofan_mb_s),
+    fmtMs(r.coral_s), fmtMB(r.coral_mb_s),
+    r.coral_mb_s && r.liftoff_mb_s ? fmtR(r.coral_mb_s / r.liftoff_mb_s) : 'n/a']);
+  console.log('\nCompile speed, MB/s of code section (first compile in a fresh process, one thread, best of 3);');
+  console.log('small modules measure per-module overhead more than throughput: read the real modules.');
+  console.log(table(head, cells));
+  const errs = [...new Set(rows.filter((r) => r.coral_error).map((r) => r.coral_error))];
+  if (errs.length) console.log(`coral compile: ${errs.join('; ')}`);
+}
+
+function versionOf(cmd, args) {
+  const r = sh(cmd, args, 10);
+  return firstLine(r.stdout || r.stderr);
+}
+
+function machine() {
+  return {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0] ? os.cpus()[0].model : 'unknown',
+    cpus: os.cpus().length,
+    loadavg_1m: os.loadavg()[0],
+    node: process.version,
+    v8: process.versions.v8,
+    gcc: versionOf('gcc', ['--version']),
+    clang: versionOf('clang-14', ['--version']),
+    coral: fs.existsSync(CORAL) ? 'build/coral' : null,
+    repeat: opts.repeat,
+  };
+}
+
+function main() {
+  const names = benchNames();
+  const out = { machine: machine(), benchmarks: [], geomean: {}, compile: [] };
+  if (opts.run) {
+    process.stderr.write(`bench: ${names.length} programs, best of ${opts.repeat} on each runner\n`);
+    out.benchmarks = names.map(runBenchmark);
+    addRatios(out.benchmarks);
+    out.geomean = summarize(out.benchmarks);
+    printRun(out.benchmarks, out.geomean);
+  }
+  if (opts.compile) {
+    process.stderr.write('bench: compile speed\n');
+    out.compile = compileRows(names);
+    if (out.compile.some((r) => r.kind === 'bench')) {
+      const at = out.compile.filter((r) => r.kind === 'bench').length;
+      out.compile.splice(at, 0, compileTotal(out.compile));
+    }
+    printCompile(out.compile);
+  }
+  out.kernel = {
+    boot_to_first_wasm_output_s: null,
+    coral_call_ns: null,
+    note: 'not yet available: the kernel does not run Wasm programs yet',
+  };
+  console.log(`\nKernel (QEMU TCG): boot to first Wasm output: not yet available; cost of a coral call: not yet available.`);
+  console.log(`Machine: ${out.machine.cpu}, ${out.machine.cpus} CPUs, load ${out.machine.loadavg_1m.toFixed(2)}; node ${out.machine.node} (V8 ${out.machine.v8}).`);
+  fs.mkdirSync(B(), { recursive: true });
+  fs.writeFileSync(B('bench.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('Wrote build/bench.json');
+  const wrong = out.benchmarks.filter((r) => !r.checksum_ok).length;
+  return wrong ? 1 : 0;
+}
+
+process.exitCode = main();
