@@ -7,7 +7,11 @@
  *   +0   memory 0 base            u64 (never moves)
  *   +8   memory 0 size in bytes   u64 (updated on every grow, in every
  *                                 instance that shares the memory)
- *   +16  limits                   wasm_limits * (this thread's)
+ *   +16  limits                   wasm_limits * (of the thread that last entered
+ *                                 through wasm_func_call; compiled code does
+ *                                 not use it: each frame gets the running
+ *                                 thread's limits from its caller's frame at
+ *                                 [rbp-16], the entry trampoline's first)
  *   +24  helpers                  const uintptr_t * (runtime helper table)
  *   +32  instance                 wasm_instance *
  *   +40  (reserved)

@@ -59,9 +59,13 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
 static const uint8_t pin_xmms[NPIN] = { 12, 13, 14 };
-/* Frame slots above the declared locals: context, then the pin saves
- * (three GPRs, three XMMs). */
-#define FRAME_FIXED 7
+/* Frame slots above the declared locals: context, the thread's limits
+ * (taken from the caller's frame, so that an instance can run on several
+ * threads), then the pin saves (three GPRs, three XMMs). */
+#define FRAME_FIXED 8
+#define SLOT_LIMITS (-16)
+#define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
 #define NXMM 12
 
 typedef struct cg {
@@ -1425,9 +1429,9 @@ static void emit_return(cg *g)
         store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * i)));
     }
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
+        x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
     for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, -(int32_t)(40 + 8 * k)));
+        x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, SLOT_XPIN(k)));
     x64_leave(g->a);
     x64_ret(g->a);
 }
@@ -2214,11 +2218,15 @@ static void compile_function(cg *g, uint32_t func)
     x64_byte(a, 0x24);
     size_t frame_patch = a->len;
     x64_u32(a, 0);
-    x64_load(a, true, RAX, x64_m(R15, CTX_LIMITS));
+    /* The limits come from the caller's frame (a Wasm frame or the entry
+     * trampoline's, both keep them at [rbp-16]). */
+    x64_load(a, true, RAX, x64_m(RBP, 0));
+    x64_load(a, true, RAX, x64_m(RAX, SLOT_LIMITS));
     x64_alu_rm(a, ALU_CMP, true, R11, x64_m(RAX, 0));
     x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
     x64_mov_rr(a, true, RSP, R11);
     x64_store(a, true, x64_m(RBP, -8), R15);
+    x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
     if (g->nlocals > 0 && g->nlocals <= 8) {
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
         for (uint32_t j = 0; j < g->nlocals; j++)
@@ -2232,9 +2240,9 @@ static void compile_function(cg *g, uint32_t func)
     }
     /* Pinned locals: save the caller's register, load or zero the local. */
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_store(a, true, x64_m(RBP, -(int32_t)(16 + 8 * k)), pin_regs[k]);
+        x64_store(a, true, x64_m(RBP, SLOT_PIN(k)), pin_regs[k]);
     for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fstore(a, true, x64_m(RBP, -(int32_t)(40 + 8 * k)), pin_xmms[k]);
+        x64_fstore(a, true, x64_m(RBP, SLOT_XPIN(k)), pin_xmms[k]);
     for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
         int pin = g->lpin[i];
         uint8_t t = g->ltypes[i];
