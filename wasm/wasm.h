@@ -145,6 +145,15 @@ void wasm_module_import(const wasm_module *module, uint32_t i, wasm_import_info 
 uint32_t wasm_module_export_count(const wasm_module *module);
 void wasm_module_export(const wasm_module *module, uint32_t i, wasm_export_info *out);
 
+/* Sizes, for tools that report on compilation. */
+typedef struct wasm_module_stats {
+    uint32_t functions;          /* defined functions */
+    uint64_t code_bytes;         /* function bodies in the code section */
+    uint64_t machine_bytes;      /* compiled code (0 when validate-only) */
+    const uint8_t *machine_code; /* the code itself (read-only), for disassembly */
+} wasm_module_stats;
+void wasm_module_get_stats(const wasm_module *module, wasm_module_stats *out);
+
 /* ---- instances ---- */
 
 /* Instantiates `module` with `imports` given in the module's import order,
@@ -154,7 +163,12 @@ wasm_instance *wasm_instance_new(wasm_module *module, const wasm_extern *imports
                                  uint32_t nimports, wasm_error *err);
 void wasm_instance_free(wasm_instance *instance);
 
-/* Looks an export up by name; returns 0 and fills `out`, or -1. */
+/* Looks an export up by name; returns 0 and fills `out`, or -1. The object
+ * is borrowed: it belongs to the instance and stays valid while the
+ * instance lives (and while any instance that imported it lives); the
+ * embedder does not free it (wasm_func_free and wasm_global_free ignore an
+ * instance's own objects; never call wasm_memory_free or wasm_table_free
+ * on a borrowed memory or table). */
 int wasm_instance_export(wasm_instance *instance, const char *name, size_t len,
                          wasm_extern *out);
 

@@ -1,0 +1,50 @@
+/* kernel/arch/x86_64/paging.h: x86-64 4-level page tables for the kernel's
+ * one address space: the higher-half image with per-section permissions, a
+ * direct map of all usable physical memory at DIRECT_MAP (2 MiB pages, split
+ * to 4 KiB on demand), and 4 KiB mappings made by vm.c.
+ *
+ * One CPU: a change flushes the local TLB entry only. With SMP, every
+ * change below goes through paging_flush(), the one place that will need a
+ * shootdown. */
+#ifndef ARCH_PAGING_H
+#define ARCH_PAGING_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PTE_P   (1ull << 0)
+#define PTE_W   (1ull << 1)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS  (1ull << 7)
+#define PTE_NX  (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/* Builds the kernel's page tables and switches to them. */
+void paging_init(void);
+
+/* Maps the 4 KiB page at `va` to frame `pa` with `flags` (PTE_P implied).
+ * Returns false when a page table could not be allocated. */
+bool paging_map(uint64_t va, uint64_t pa, uint64_t flags);
+
+/* Unmaps the page at `va`; returns the frame it mapped, or 0. */
+uint64_t paging_unmap(uint64_t va);
+
+/* Changes the flags of the mapped page at `va` (splitting a 2 MiB page of
+ * the direct map if needed). Returns false if `va` is not mapped. */
+bool paging_protect(uint64_t va, uint64_t flags);
+
+/* The frame and flags mapping `va`, or 0 if unmapped. */
+uint64_t paging_query(uint64_t va, uint64_t *flags);
+
+/* Maps device memory (uncached) at DIRECT_MAP + pa; returns its address. */
+void *paging_map_mmio(uint64_t pa, uint64_t len);
+
+/* Page tables allocated after boot (by mappings and 2 MiB splits; they
+ * are never freed): frames that a test of exact reclaim must allow for. */
+uint64_t paging_tables_made(void);
+
+/* Invalidates the translation of `va` (on every CPU, once there are more). */
+void paging_flush(uint64_t va);
+
+#endif

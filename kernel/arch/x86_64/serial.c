@@ -1,0 +1,27 @@
+/* kernel/arch/x86_64/serial.c: a polled driver for the COM1 UART (16550),
+ * 115200 baud, 8N1. Output only; it never takes interrupts, so a panic can
+ * always print. */
+#include "kernel/arch/x86_64/serial.h"
+#include "kernel/arch/x86_64/cpu.h"
+
+#define COM1 0x3f8
+#define LSR_THR_EMPTY 0x20
+
+void serial_init(void)
+{
+    outb(COM1 + 1, 0x00);   /* no interrupts */
+    outb(COM1 + 3, 0x80);   /* DLAB on to set the divisor */
+    outb(COM1 + 0, 0x01);   /* divisor 1: 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);   /* 8 bits, no parity, one stop bit */
+    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
+    outb(COM1 + 4, 0x03);   /* DTR, RTS */
+}
+
+void serial_putc(char c)
+{
+    /* Bounded wait: with no UART present the line status reads 0xff. */
+    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & LSR_THR_EMPTY); i++)
+        cpu_pause();
+    outb(COM1, (uint8_t)c);
+}

@@ -1,0 +1,692 @@
+/* kernel/coral/coral.c: the `coral` module: the checked calls (coral_*),
+ * the table of host functions, and their Wasm-facing wrappers. */
+#include <stdarg.h>
+#include "kernel/coral/abi.h"
+#include "kernel/coral/coral.h"
+#include "kernel/coral/sys.h"
+#include "kernel/coral/token.h"
+#include "kernel/coral/vma.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+static wasm_engine *engine;
+
+void coral_init(wasm_engine *e) { engine = e; }
+wasm_engine *coral_engine(void) { return engine; }
+
+void coral_logf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = lib_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof buf)
+        n = sizeof buf - 1;
+    sys_console_write(buf, (size_t)n);
+}
+
+/* ---- entering and leaving ---- */
+
+/* Takes the big lock; false (lock still held, c->trap set) when the
+ * caller's component is being killed or has exited: its thread unwinds. */
+static int enter(coral_ctx *c)
+{
+    sys_lock();
+    kcomponent *k = c->self->comp;
+    if (!k || comp_must_stop(k)) {
+        c->trap = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int32_t leave(int32_t rc)
+{
+    sys_unlock();
+    return rc;
+}
+
+/* Whether [ptr, ptr+len) lies inside the caller's memory. */
+static int in_memory(const coral_ctx *c, uint32_t ptr, uint32_t len)
+{
+    if (!c->mem)
+        return ptr == 0 && len == 0;
+    return (uint64_t)ptr + len <= c->mem_size;
+}
+
+/* The object behind the caller's handle `h` of `kind` (0: any). */
+static kobj *get(coral_ctx *c, int32_t h, int kind, int32_t *rc)
+{
+    kobj *o;
+    *rc = htab_get(&c->self->table, h, kind, &o);
+    return o;
+}
+
+/* Copies a name from the caller's memory into buf (NUL-terminated). */
+static int32_t copy_name(coral_ctx *c, uint32_t ptr, uint32_t len, char *buf, uint32_t cap)
+{
+    if (len >= cap)
+        return CORAL_EINVAL;
+    if (!in_memory(c, ptr, len))
+        return CORAL_EFAULT;
+    lib_memcpy(buf, c->mem + ptr, len);
+    buf[len] = 0;
+    return 0;
+}
+
+/* ---- diagnostics ---- */
+
+int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len)
+{
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!in_memory(c, ptr, len))
+        return leave(CORAL_EFAULT);
+    if (len > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
+    /* One record per call: a line, completed if the program did not end it. */
+    if (len)
+        sys_console_write((const char *)c->mem + ptr, len);
+    if (!len || c->mem[ptr + len - 1] != '\n')
+        sys_console_write("\n", 1);
+    return leave((int32_t)len);
+}
+
+void coral_exit(coral_ctx *c, int32_t code)
+{
+    sys_lock();
+    if (c->self->comp)
+        comp_exit(c->self->comp, code);
+    c->trap = 1;
+    sys_unlock();
+}
+
+/* ---- handles ---- */
+
+int32_t coral_handle_kind(coral_ctx *c, int32_t h)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kobj *o = get(c, h, 0, &rc);
+    return leave(o ? o->kind : rc);
+}
+
+int32_t coral_handle_close(coral_ctx *c, int32_t h)
+{
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    return leave(htab_close(&c->self->table, h));
+}
+
+int32_t coral_handle_dup(coral_ctx *c, int32_t h)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kobj *o = get(c, h, 0, &rc);
+    return leave(o ? htab_add(&c->self->table, o) : rc);
+}
+
+uint64_t coral_handle_to_ref(coral_ctx *c, int32_t h)
+{
+    uint64_t token = 0;
+    if (enter(c))
+        htab_token(&c->self->table, h, &token);
+    sys_unlock();
+    return token;
+}
+
+int32_t coral_handle_from_ref(coral_ctx *c, uint64_t token)
+{
+    kobj *o;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    int32_t rc = token_lookup(token, &o);
+    return leave(rc < 0 ? rc : htab_add(&c->self->table, o));
+}
+
+/* ---- VMAs ---- */
+
+int32_t coral_vma_create(coral_ctx *c, uint32_t size)
+{
+    vma *v;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    int32_t rc = vma_new(size, &v);
+    if (rc < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &v->o);
+    kobj_unref(&v->o);    /* the table holds it now, or nobody does */
+    return leave(rc);
+}
+
+int32_t coral_vma_size(coral_ctx *c, int32_t h)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    vma *v = (vma *)get(c, h, CORAL_KIND_VMA, &rc);
+    return leave(v ? (int32_t)v->size : rc);
+}
+
+/* Checks a transfer between VMA `h` and the caller's memory. */
+static vma *transfer(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uint32_t len,
+                     int32_t *rc)
+{
+    vma *v = (vma *)get(c, h, CORAL_KIND_VMA, rc);
+    if (!v)
+        return NULL;
+    if (!vma_in_bounds(v, off, len)) {
+        *rc = CORAL_ERANGE;
+        return NULL;
+    }
+    if (!in_memory(c, ptr, len)) {
+        *rc = CORAL_EFAULT;
+        return NULL;
+    }
+    return v;
+}
+
+int32_t coral_vma_read(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    vma *v = transfer(c, h, off, ptr, len, &rc);
+    if (!v)
+        return leave(rc);
+    lib_memmove(c->mem + ptr, v->bytes + off, len);
+    return leave((int32_t)len);
+}
+
+int32_t coral_vma_write(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    vma *v = transfer(c, h, off, ptr, len, &rc);
+    if (!v)
+        return leave(rc);
+    lib_memmove(v->bytes + off, c->mem + ptr, len);
+    return leave((int32_t)len);
+}
+
+int32_t coral_vma_copy(coral_ctx *c, int32_t src, int32_t dst, uint32_t src_off,
+                       uint32_t dst_off, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    vma *s = (vma *)get(c, src, CORAL_KIND_VMA, &rc);
+    if (!s)
+        return leave(rc);
+    vma *d = (vma *)get(c, dst, CORAL_KIND_VMA, &rc);
+    if (!d)
+        return leave(rc);
+    return leave(vma_copy(s, d, src_off, dst_off, len));
+}
+
+/* ---- modules and components ---- */
+
+int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    vma *v = (vma *)get(c, h, CORAL_KIND_VMA, &rc);
+    if (!v)
+        return leave(rc);
+    if (!vma_in_bounds(v, off, len))
+        return leave(CORAL_ERANGE);
+    if (!engine)
+        return leave(CORAL_EUNSUPPORTED);
+    kmodule *m;
+    rc = kmodule_new(v->bytes + off, len, &m);     /* the copy, under the lock */
+    if (rc < 0)
+        return leave(rc);
+    /* Compiling takes a while and looks only at the private copy. */
+    wasm_error err;
+    lib_memset(&err, 0, sizeof err);
+    sys_unlock();
+    rc = kmodule_compile(m, engine, 0, &err);
+    sys_lock();
+    if (rc < 0)
+        coral_logf("coral: module_create: %s\n", err.message[0] ? err.message : "rejected");
+    else
+        rc = htab_add(&c->self->table, &m->o);
+    kobj_unref(&m->o);
+    return leave(rc);
+}
+
+int32_t coral_component_create(coral_ctx *c)
+{
+    kcomponent *k;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    int32_t rc = comp_new(c->self->comp, &k);
+    if (rc < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &k->o);
+    kobj_unref(&k->o);
+    return leave(rc);
+}
+
+int32_t coral_component_add_instance(coral_ctx *c, int32_t comp, int32_t module,
+                                     uint32_t name_ptr, uint32_t name_len,
+                                     uint32_t handles_ptr, uint32_t count)
+{
+    int32_t rc;
+    char name[CORAL_NAME_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kcomponent *k = (kcomponent *)get(c, comp, CORAL_KIND_COMPONENT, &rc);
+    if (!k)
+        return leave(rc);
+    kmodule *m = (kmodule *)get(c, module, CORAL_KIND_MODULE, &rc);
+    if (!m)
+        return leave(rc);
+    if ((rc = copy_name(c, name_ptr, name_len, name, sizeof name)) < 0)
+        return leave(rc);
+    if (count > CORAL_HANDLES_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, handles_ptr, count * 4))
+        return leave(CORAL_EFAULT);
+    kobj **objs = NULL;
+    if (count && !(objs = sys_alloc(count * sizeof *objs)))
+        return leave(CORAL_ENOMEM);
+    for (uint32_t i = 0; i < count && rc >= 0; i++) {
+        const uint8_t *p = c->mem + handles_ptr + 4 * i;      /* little-endian i32 */
+        int32_t h = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                              (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        objs[i] = get(c, h, 0, &rc);
+    }
+    kinstance *ki = NULL;
+    if (rc >= 0) {
+        /* The handles and k are kept alive by the caller's table and, while
+         * the lock is dropped inside, by the new instance's table and k's
+         * own reference. */
+        kobj_ref(&k->o);
+        rc = comp_add_instance(k, m, name, name_len, objs, count, &ki);
+        if (rc >= 0)
+            rc = htab_add(&c->self->table, &ki->o);
+        kobj_unref(&k->o);
+    }
+    sys_free(objs);
+    return leave(rc);
+}
+
+int32_t coral_component_start(coral_ctx *c, int32_t comp, int32_t inst,
+                              uint32_t name_ptr, uint32_t name_len)
+{
+    int32_t rc;
+    char name[CORAL_NAME_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kcomponent *k = (kcomponent *)get(c, comp, CORAL_KIND_COMPONENT, &rc);
+    if (!k)
+        return leave(rc);
+    kinstance *ki = (kinstance *)get(c, inst, CORAL_KIND_INSTANCE, &rc);
+    if (!ki)
+        return leave(rc);
+    if ((rc = copy_name(c, name_ptr, name_len, name, sizeof name)) < 0)
+        return leave(rc);
+    return leave(comp_start(k, ki, name, name_len));
+}
+
+int32_t coral_component_wait(coral_ctx *c, int32_t comp)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kcomponent *k = (kcomponent *)get(c, comp, CORAL_KIND_COMPONENT, &rc);
+    if (!k)
+        return leave(rc);
+    rc = comp_wait(k, c->self->comp);
+    if (c->self->comp && comp_must_stop(c->self->comp))
+        c->trap = 1;
+    return leave(rc);
+}
+
+int32_t coral_component_kill(coral_ctx *c, int32_t comp)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kcomponent *k = (kcomponent *)get(c, comp, CORAL_KIND_COMPONENT, &rc);
+    if (!k)
+        return leave(rc);
+    rc = comp_kill(k);
+    if (c->self->comp && comp_must_stop(c->self->comp))
+        c->trap = 1;       /* it killed its own component */
+    return leave(rc);
+}
+
+/* ---- time and scheduling ---- */
+
+int64_t coral_time(coral_ctx *c)
+{
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    sys_unlock();
+    return (int64_t)sys_time_ns();
+}
+
+int32_t coral_sleep(coral_ctx *c, int64_t ns)
+{
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (ns < 0)
+        return leave(CORAL_EINVAL);
+    uint64_t deadline = sys_time_ns() + (uint64_t)ns;
+    while (sys_time_ns() < deadline) {
+        if (comp_must_stop(c->self->comp)) {
+            c->trap = 1;
+            return leave(CORAL_ESTATE);
+        }
+        sys_wait(deadline);
+    }
+    return leave(0);
+}
+
+int32_t coral_yield(coral_ctx *c)
+{
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    sys_unlock();
+    sys_yield();
+    return 0;
+}
+
+/* ---- the host functions ---- */
+
+/* Builds the context of a call to a host function made for instance
+ * wasm_caller_data(caller). A coral function acts only for the instance
+ * that imported it: reached through a re-export from another instance, it
+ * traps (0 here). */
+static int from_caller(wasm_caller *caller, coral_ctx *c)
+{
+    kinstance *ki = wasm_caller_data(caller);
+    wasm_instance *wi = wasm_caller_instance(caller);
+    if (!ki || (ki->wi && wi && wi != ki->wi))
+        return 0;
+    c->self = ki;
+    c->trap = 0;
+    c->mem = wasm_caller_memory(caller, &c->mem_size);
+    if (!c->mem)
+        c->mem_size = 0;
+    return 1;
+}
+
+/* An i32 result goes in the low half of its slot. */
+static uint64_t i32_result(int32_t r) { return (uint32_t)r; }
+static int32_t i32_arg(uint64_t a) { return (int32_t)(uint32_t)a; }
+
+static int h_log(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_log(&c, (uint32_t)a[0], (uint32_t)a[1]));
+    return c.trap;
+}
+
+static int h_exit(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    coral_exit(&c, i32_arg(a[0]));
+    return 1;
+}
+
+static int h_handle_kind(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_handle_kind(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_handle_close(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_handle_close(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_handle_dup(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_handle_dup(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_handle_to_ref(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = coral_handle_to_ref(&c, i32_arg(a[0]));
+    return c.trap;
+}
+
+static int h_handle_from_ref(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_handle_from_ref(&c, a[0]));
+    return c.trap;
+}
+
+static int h_vma_create(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_vma_create(&c, (uint32_t)a[0]));
+    return c.trap;
+}
+
+static int h_vma_size(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_vma_size(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_vma_read(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_vma_read(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2],
+                                     (uint32_t)a[3]));
+    return c.trap;
+}
+
+static int h_vma_write(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_vma_write(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2],
+                                      (uint32_t)a[3]));
+    return c.trap;
+}
+
+static int h_vma_copy(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_vma_copy(&c, i32_arg(a[0]), i32_arg(a[1]), (uint32_t)a[2],
+                                     (uint32_t)a[3], (uint32_t)a[4]));
+    return c.trap;
+}
+
+static int h_module_create(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_module_create(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2]));
+    return c.trap;
+}
+
+static int h_component_create(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_component_create(&c));
+    return c.trap;
+}
+
+static int h_component_add_instance(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_component_add_instance(&c, i32_arg(a[0]), i32_arg(a[1]),
+                                                   (uint32_t)a[2], (uint32_t)a[3],
+                                                   (uint32_t)a[4], (uint32_t)a[5]));
+    return c.trap;
+}
+
+static int h_component_start(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_component_start(&c, i32_arg(a[0]), i32_arg(a[1]),
+                                            (uint32_t)a[2], (uint32_t)a[3]));
+    return c.trap;
+}
+
+static int h_component_wait(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_component_wait(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_component_kill(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_component_kill(&c, i32_arg(a[0])));
+    return c.trap;
+}
+
+static int h_time(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = (uint64_t)coral_time(&c);
+    return c.trap;
+}
+
+static int h_sleep(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_sleep(&c, (int64_t)a[0]));
+    return c.trap;
+}
+
+static int h_yield(wasm_caller *w, uint64_t *a)
+{
+    coral_ctx c;
+    if (!from_caller(w, &c))
+        return 1;
+    a[0] = i32_result(coral_yield(&c));
+    return c.trap;
+}
+
+typedef struct coral_fn {
+    const char *name;
+    const char *params;     /* i: i32, I: i64, r: externref */
+    const char *results;
+    wasm_host_fn *fn;
+} coral_fn;
+
+static const coral_fn fns[] = {
+    { "log", "ii", "i", h_log },
+    { "exit", "i", "", h_exit },
+    { "handle_kind", "i", "i", h_handle_kind },
+    { "handle_close", "i", "i", h_handle_close },
+    { "handle_dup", "i", "i", h_handle_dup },
+    { "handle_to_ref", "i", "r", h_handle_to_ref },
+    { "handle_from_ref", "r", "i", h_handle_from_ref },
+    { "vma_create", "i", "i", h_vma_create },
+    { "vma_size", "i", "i", h_vma_size },
+    { "vma_read", "iiii", "i", h_vma_read },
+    { "vma_write", "iiii", "i", h_vma_write },
+    { "vma_copy", "iiiii", "i", h_vma_copy },
+    { "module_create", "iii", "i", h_module_create },
+    { "component_create", "", "i", h_component_create },
+    { "component_add_instance", "iiiiii", "i", h_component_add_instance },
+    { "component_start", "iiii", "i", h_component_start },
+    { "component_wait", "i", "i", h_component_wait },
+    { "component_kill", "i", "i", h_component_kill },
+    { "time", "", "I", h_time },
+    { "sleep", "I", "i", h_sleep },
+    { "yield", "", "i", h_yield },
+};
+
+#define NFNS (sizeof fns / sizeof fns[0])
+
+uint32_t coral_fn_count(void) { return NFNS; }
+
+void coral_fn_info(uint32_t i, const char **name, const char **params, const char **results)
+{
+    *name = fns[i].name;
+    *params = fns[i].params;
+    *results = fns[i].results;
+}
+
+static uint32_t types(const char *s, uint8_t *out)
+{
+    uint32_t n = 0;
+    for (; *s; s++)
+        out[n++] = *s == 'i' ? WASM_I32 : *s == 'I' ? WASM_I64 : WASM_EXTERNREF;
+    return n;
+}
+
+wasm_func *coral_import_func(const char *name, uint32_t len, kinstance *ki, int32_t *rc)
+{
+    for (uint32_t i = 0; i < NFNS; i++) {
+        if (lib_strlen(fns[i].name) != len || lib_memcmp(fns[i].name, name, len) != 0)
+            continue;
+        uint8_t p[8], r[8];
+        uint32_t np = types(fns[i].params, p), nr = types(fns[i].results, r);
+        wasm_func *f = engine ? wasm_func_new_host(engine, p, np, r, nr, fns[i].fn, ki) : NULL;
+        if (!f) {
+            coral_logf("coral: instance %.*s: cannot make host function coral.%s\n",
+                       (int)ki->name_len, ki->name, fns[i].name);
+            *rc = CORAL_EUNSUPPORTED;
+        }
+        return f;
+    }
+    coral_logf("coral: instance %.*s: unknown import coral.%.*s\n",
+               (int)ki->name_len, ki->name, (int)len, name);
+    *rc = CORAL_ELINK;
+    return NULL;
+}

@@ -1,0 +1,72 @@
+/* kernel/coral/coral.h: the `coral` module, the kernel's primitives as
+ * programs import them (docs/api.md is the reference for each call).
+ *
+ * Two layers. The coral_* functions below do the work: each takes the big
+ * lock, checks every handle against the caller's table and every pointer
+ * against the caller's memory as described by a coral_ctx, and returns the
+ * call's one result. The Wasm host functions in coral.c only unpack the
+ * arguments, build the coral_ctx from the wasm_caller, and call them; so
+ * the checks are tested on the host with a fake memory, without an engine
+ * that runs code. */
+#ifndef CORAL_CORAL_H
+#define CORAL_CORAL_H
+
+#include <stdint.h>
+#include "kernel/coral/component.h"
+#include "wasm/wasm.h"
+
+/* Sets the engine that compiles modules and makes host functions. */
+void coral_init(wasm_engine *engine);
+wasm_engine *coral_engine(void);
+
+/* printf to the console (at most one line of 512 bytes). */
+void coral_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A host function for import `coral.NAME` of instance `ki`, or NULL with
+ * *rc = CORAL_ELINK (no such function; logged) or CORAL_EUNSUPPORTED. */
+wasm_func *coral_import_func(const char *name, uint32_t len, kinstance *ki, int32_t *rc);
+
+/* The functions of the module, by index (0..count-1): name, and parameter
+ * and result types as letters (i: i32, I: i64, r: externref). */
+uint32_t coral_fn_count(void);
+void coral_fn_info(uint32_t i, const char **name, const char **params, const char **results);
+
+/* Who is calling: the instance, and its memory 0 (NULL, 0 when it has none). */
+typedef struct coral_ctx {
+    kinstance *self;
+    uint8_t *mem;
+    uint64_t mem_size;
+    int trap;           /* set by a call: the caller's thread must unwind (exit, kill) */
+} coral_ctx;
+
+int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len);
+void coral_exit(coral_ctx *c, int32_t code);
+
+int32_t coral_handle_kind(coral_ctx *c, int32_t h);
+int32_t coral_handle_close(coral_ctx *c, int32_t h);
+int32_t coral_handle_dup(coral_ctx *c, int32_t h);
+uint64_t coral_handle_to_ref(coral_ctx *c, int32_t h);
+int32_t coral_handle_from_ref(coral_ctx *c, uint64_t token);
+
+int32_t coral_vma_create(coral_ctx *c, uint32_t size);
+int32_t coral_vma_size(coral_ctx *c, int32_t vma);
+int32_t coral_vma_read(coral_ctx *c, int32_t vma, uint32_t off, uint32_t ptr, uint32_t len);
+int32_t coral_vma_write(coral_ctx *c, int32_t vma, uint32_t off, uint32_t ptr, uint32_t len);
+int32_t coral_vma_copy(coral_ctx *c, int32_t src, int32_t dst, uint32_t src_off,
+                       uint32_t dst_off, uint32_t len);
+
+int32_t coral_module_create(coral_ctx *c, int32_t vma, uint32_t off, uint32_t len);
+int32_t coral_component_create(coral_ctx *c);
+int32_t coral_component_add_instance(coral_ctx *c, int32_t comp, int32_t module,
+                                     uint32_t name_ptr, uint32_t name_len,
+                                     uint32_t handles_ptr, uint32_t count);
+int32_t coral_component_start(coral_ctx *c, int32_t comp, int32_t inst,
+                              uint32_t name_ptr, uint32_t name_len);
+int32_t coral_component_wait(coral_ctx *c, int32_t comp);
+int32_t coral_component_kill(coral_ctx *c, int32_t comp);
+
+int64_t coral_time(coral_ctx *c);
+int32_t coral_sleep(coral_ctx *c, int64_t ns);
+int32_t coral_yield(coral_ctx *c);
+
+#endif

@@ -1,0 +1,44 @@
+# mk/os.mk: kernel objects and the `coral` module (kernel/coral/), built
+# for the host now (HOST_OS_OBJS: with host/sys.c, the Linux side of
+# kernel/coral/sys.h; linked into the unit tests) and compiled for the
+# kernel as a check that they stay freestanding (KERNEL_OS_OBJS; the kernel
+# links them once it implements kernel/coral/sys.h).
+
+OS_SRCS        := $(wildcard kernel/coral/*.c)
+HOST_OS_OBJS   := $(OS_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/host/sys.o
+KERNEL_OS_OBJS := $(OS_SRCS:%.c=$(BUILD)/kernel/%.o)
+HOST_OS_LIBS   := -pthread
+
+-include $(HOST_OS_OBJS:.o=.d) $(KERNEL_OS_OBJS:.o=.d)
+
+ALL        += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
+TEST_BUILD += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
+
+# The same unit tests again under AddressSanitizer and UBSan (leaks,
+# use-after-free, overflows): every object they link is built once more
+# into build/os-asan/; tests/steps/15-os-asan runs the binaries.
+OS_ASAN_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 -fno-omit-frame-pointer \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+OS_ASAN_OBJS   := $(patsubst $(BUILD)/host/%,$(BUILD)/os-asan/%,$(HOST_LIB_OBJS) $(HOST_WASM_OBJS) \
+                    $(HOST_OS_OBJS))
+OS_UNIT_SRCS   := $(wildcard tests/unit/test_os_*.c)
+OS_ASAN_BINS   := $(OS_UNIT_SRCS:tests/unit/%.c=$(BUILD)/os-asan/tests/%)
+
+$(BUILD)/os-asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/os-asan/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/os-asan/tests/%: tests/unit/%.c $(OS_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP $< $(OS_ASAN_OBJS) -lcmocka -pthread -o $@
+
+-include $(OS_ASAN_OBJS:.o=.d) $(OS_ASAN_BINS:=.d)
+TEST_BUILD += $(OS_ASAN_BINS)
+
+# `coral run FILE.wasm` (without --invoke) runs FILE with the real coral
+# module (host/os_run.c, called from host/cli_run.c).
+$(BUILD)/coral: $(HOST_OS_OBJS) $(BUILD)/host/host/os_run.o

@@ -1,0 +1,27 @@
+;; A seed with one of each section: types, imports, functions, table,
+;; memory, globals, exports, start, elements, data count, code, data.
+(module
+  (type $t (func (param i32) (result i32)))
+  (import "env" "f" (func $imp (param i32) (result i32)))
+  (import "env" "g" (global $ig i32))
+  (table 2 funcref)
+  (memory 1 2)
+  (global $g (mut i32) (i32.const 7))
+  (export "run" (func $run))
+  (export "mem" (memory 0))
+  (start $init)
+  (elem (i32.const 0) $run $init)
+  (data (i32.const 16) "hello")
+  (func $init (global.set $g (i32.const 1)))
+  (func $run (type $t)
+    (local i64 f32 f64)
+    (block $out (result i32)
+      (loop $l
+        (br_if $out (i32.eqz (local.get 0)) (i32.const 0))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br $l))
+      (i32.const 1))
+    (drop)
+    (call_indirect (type $t) (local.get 0) (i32.const 0))
+    (i32.add (i32.load offset=4 (i32.const 0)))
+    (i32.add (global.get $ig))))

@@ -1,0 +1,238 @@
+/* tests/kernel/ktest_vm.c: scenarios for paging, virtual regions (commit,
+ * decommit, guard pages, W^X) and the kernel heap. */
+#include "tests/kernel/ktest.h"
+#include "kernel/kmalloc.h"
+#include "kernel/kprintf.h"
+#include "kernel/pmm.h"
+#include "kernel/vm.h"
+#include "kernel/arch/x86_64/paging.h"
+#include "lib/string.h"
+
+extern char _text_start[];
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t rand64(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* One reserve/commit/use/decommit/release cycle; false on a failed check. */
+static bool region_cycle(void)
+{
+    vm_region *r = vm_reserve((8ull << 30) + 65536, "wasm-like");   /* a Wasm memory's reservation */
+    KTEST_CHECK(r != 0);
+    KTEST_CHECK(r->size == (8ull << 30) + 65536);
+    KTEST_CHECK(vm_commit(r, 0, 16 * 4096, VM_READ | VM_WRITE));
+    KTEST_CHECK(r->committed == 16);
+    uint64_t *p = (uint64_t *)r->base;
+    for (int i = 0; i < 16 * 512; i++)
+        p[i] = (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 16 * 512; i++)
+        KTEST_CHECK(p[i] == (uint64_t)i * 0x9e3779b97f4a7c15ull);
+    /* Grow like memory.grow: committed pages keep their contents. */
+    KTEST_CHECK(vm_commit(r, 0, 32 * 4096, VM_READ | VM_WRITE));
+    KTEST_CHECK(r->committed == 32 && p[100] == 100 * 0x9e3779b97f4a7c15ull && p[16 * 512] == 0);
+    vm_decommit(r, 8 * 4096, 8 * 4096);
+    KTEST_CHECK(r->committed == 24);
+    KTEST_CHECK(vm_committed(r->base) && !vm_committed(r->base + 8 * 4096));
+    KTEST_CHECK(!vm_committed(r->base + (8ull << 30)));          /* the guard */
+    KTEST_CHECK(vm_find(r->base + (8ull << 30)) == r);
+    /* Bad requests are refused. */
+    KTEST_CHECK(!vm_commit(r, 1, 4096, VM_READ));
+    KTEST_CHECK(!vm_commit(r, r->size, 4096, VM_READ));
+    KTEST_CHECK(!vm_commit(r, 0, 4096, VM_READ | VM_WRITE | VM_EXEC));
+    KTEST_CHECK(!vm_protect(r, 8 * 4096, 4096, VM_READ));       /* not committed */
+    vm_release(r);
+    return true;
+}
+
+bool ktest_vm(void)
+{
+    uint64_t free0 = pmm_free_count();
+    kmalloc_stats h0 = kmalloc_stats_get();
+    /* The first cycle may leave page tables behind; a second must not. */
+    if (!region_cycle())
+        return false;
+    uint64_t free1 = pmm_free_count();
+    kprintf("vm: first cycle kept %lu frames (page tables)\n", free0 - free1);
+    KTEST_CHECK(free0 - free1 < 16);
+    for (int i = 0; i < 10; i++)
+        if (!region_cycle())
+            return false;
+    KTEST_CHECK(pmm_free_count() == free1);
+    kmalloc_stats h1 = kmalloc_stats_get();
+    KTEST_CHECK(h1.blocks == h0.blocks && h1.bytes == h0.bytes);
+
+    /* Out of memory: a commit larger than memory fails and maps nothing. */
+    vm_region *big = vm_reserve(1ull << 40, "huge");
+    KTEST_CHECK(big != 0);
+    KTEST_CHECK(!vm_commit(big, 0, (pmm_free_count() + 1) * 4096, VM_READ | VM_WRITE));
+    KTEST_CHECK(big->committed == 0 && pmm_free_count() == free1);
+    vm_release(big);
+    kprintf("vm: %lu frames free, as before\n", pmm_free_count());
+    return true;
+}
+
+/* W^X: code written through a writable mapping, then made executable; the
+ * direct map's alias follows. */
+bool ktest_wx(void)
+{
+    vm_region *warm = vm_reserve(4096, "warm-up");     /* page tables, slab */
+    KTEST_CHECK(warm && vm_commit(warm, 0, 4096, VM_READ | VM_WRITE));
+    vm_release(warm);
+    uint64_t free0 = pmm_free_count();
+    vm_region *r = vm_reserve(4096, "code");
+    KTEST_CHECK(r && vm_commit(r, 0, 4096, VM_READ | VM_WRITE));
+    static const uint8_t code[] = { 0xb8, 42, 0, 0, 0, 0xc3 };    /* mov $42, %eax; ret */
+    lib_memcpy((void *)r->base, code, sizeof code);
+    uint64_t flags, pa = paging_query(r->base, &flags);
+    uint64_t alias = (uint64_t)phys_to_virt(pa);
+    KTEST_CHECK(pa && (flags & PTE_W) && (flags & PTE_NX));
+    KTEST_CHECK(paging_query(alias, &flags) == pa && (flags & PTE_W));
+
+    KTEST_CHECK(vm_protect(r, 0, 4096, VM_READ | VM_EXEC));
+    KTEST_CHECK(paging_query(r->base, &flags) == pa && !(flags & PTE_W) && !(flags & PTE_NX));
+    KTEST_CHECK(paging_query(alias, &flags) == pa && !(flags & PTE_W) && (flags & PTE_NX));
+    int (*fn)(void) = (int (*)(void))r->base;
+    KTEST_CHECK(fn() == 42);
+    kprintf("wx: generated code returned %d\n", fn());
+
+    KTEST_CHECK(vm_protect(r, 0, 4096, VM_READ | VM_WRITE));
+    KTEST_CHECK(paging_query(alias, &flags) == pa && (flags & PTE_W));
+    KTEST_CHECK(!vm_protect(r, 0, 4096, VM_READ | VM_WRITE | VM_EXEC));
+    /* The kernel's own text has no writable alias either. */
+    KTEST_CHECK(paging_query((uint64_t)phys_to_virt((uint64_t)_text_start - KERNEL_VMA), &flags) &&
+                !(flags & PTE_W));
+    vm_release(r);
+    KTEST_CHECK(pmm_free_count() == free0);
+    return true;
+}
+
+static vm_region *exec_page(void)
+{
+    vm_region *r = vm_reserve(4096, "code");
+    if (!r || !vm_commit(r, 0, 4096, VM_READ | VM_WRITE))
+        return 0;
+    *(uint8_t *)r->base = 0xc3;
+    vm_protect(r, 0, 4096, VM_READ | VM_EXEC);
+    return r;
+}
+
+bool ktest_wx_write(void)
+{
+    vm_region *r = exec_page();
+    KTEST_CHECK(r);
+    *(volatile uint8_t *)r->base = 0x90;
+    return ktest_fail("writing to an executable page did not fault");
+}
+
+bool ktest_wx_alias(void)
+{
+    vm_region *r = exec_page();
+    KTEST_CHECK(r);
+    volatile uint8_t *alias = phys_to_virt(paging_query(r->base, 0));
+    kprintf("wx: writing through the direct-map alias %p\n", (void *)alias);
+    *alias = 0x90;
+    return ktest_fail("writing through the alias of an executable page did not fault");
+}
+
+bool ktest_nx(void)
+{
+    vm_region *r = vm_reserve(4096, "data");
+    KTEST_CHECK(r && vm_commit(r, 0, 4096, VM_READ | VM_WRITE));
+    *(uint8_t *)r->base = 0xc3;
+    ((void (*)(void))r->base)();
+    return ktest_fail("executing a data page did not fault");
+}
+
+bool ktest_guard(void)
+{
+    vm_region *r = vm_reserve(3 * 4096, "guarded");
+    KTEST_CHECK(r && vm_commit(r, 4096, 4096, VM_READ | VM_WRITE));
+    *(volatile uint64_t *)(r->base + 4096) = 1;
+    kprintf("guard: reading below the committed page at %lx\n", r->base + 4088);
+    (void)*(volatile uint64_t *)(r->base + 4088);
+    return ktest_fail("reading a guard page did not fault");
+}
+
+/* The heap under stress: random sizes across every class and large blocks,
+ * each filled with a pattern checked before it is freed in random order. */
+bool ktest_heap(void)
+{
+    enum { N = 3000 };
+    static uint8_t *blocks[N];
+    static uint32_t sizes[N];
+    uint64_t free0 = pmm_free_count();
+    kmalloc_stats s0 = kmalloc_stats_get();
+    KTEST_CHECK(kmalloc(0) == 0);
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < N; i++) {
+            uint32_t size = (uint32_t)(rand64() % 8 == 0 ? 1 + rand64() % 20000 : 1 + rand64() % 1024);
+            blocks[i] = kmalloc(size);
+            KTEST_CHECK(blocks[i] != 0 && ((uint64_t)blocks[i] & 15) == 0);
+            sizes[i] = size;
+            lib_memset(blocks[i], (uint8_t)i, size);
+        }
+        /* Free a random half, reallocate it, then free everything. */
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < N; i++) {
+                int j = (int)(rand64() % N);
+                if (!blocks[j] || (k == 0 && rand64() % 2))
+                    continue;
+                for (uint32_t b = 0; b < sizes[j]; b++)
+                    if (blocks[j][b] != (uint8_t)j)
+                        return ktest_fail("block %d (size %u) corrupted at byte %u", j, sizes[j], b);
+                kfree(blocks[j]);
+                blocks[j] = 0;
+            }
+            for (int i = 0; i < N && k == 0; i++) {
+                if (blocks[i])
+                    continue;
+                sizes[i] = (uint32_t)(1 + rand64() % 2048);
+                blocks[i] = kmalloc(sizes[i]);
+                KTEST_CHECK(blocks[i] != 0);
+                lib_memset(blocks[i], (uint8_t)i, sizes[i]);
+            }
+        }
+        for (int i = 0; i < N; i++) {
+            if (blocks[i])
+                kfree(blocks[i]);
+            blocks[i] = 0;
+        }
+        kmalloc_stats s = kmalloc_stats_get();
+        KTEST_CHECK(s.blocks == s0.blocks && s.bytes == s0.bytes);
+        kprintf("heap: round %d: every block freed, %lu slab pages kept\n", round, s.slab_pages);
+    }
+    /* Frames: only one slab per class (and page tables) may stay. */
+    KTEST_CHECK(free0 - pmm_free_count() < 7 + 16);
+    return true;
+}
+
+bool ktest_heap_double_free(void)
+{
+    void *p = kmalloc(100);
+    KTEST_CHECK(p);
+    kfree(p);
+    kfree(p);
+    return ktest_fail("the second kfree was not caught");
+}
+
+bool ktest_heap_large_double_free(void)
+{
+    void *p = kmalloc(50000);
+    KTEST_CHECK(p);
+    kfree(p);
+    kfree(p);
+    return ktest_fail("the second kfree was not caught");
+}
+
+bool ktest_heap_bad_free(void)
+{
+    char *p = kmalloc(64);
+    KTEST_CHECK(p);
+    kfree(p + 16);
+    return ktest_fail("kfree of an interior pointer was not caught");
+}

@@ -1,0 +1,222 @@
+/* wasm/memory.c: linear memories. Each reserves 8 GiB + 64 KiB of address
+ * space once (4 GiB addressable, a 4 GiB guard, and room for the largest
+ * access past index + offset), so the base never moves and compiled code
+ * needs no bounds check; pages are committed as the memory grows. Every
+ * instance context that uses the memory caches its base and size, and is
+ * updated on grow. Also the bulk-memory helpers called from compiled code. */
+#include "wasm/compile.h"
+#include "wasm/platform.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+#define RESERVE ((8ull << 30) + 65536)
+
+static wasm_memory *memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err)
+{
+    wasm_memory *mem = wasm_platform_calloc(1, sizeof *mem);
+    if (!mem)
+        goto oom;
+    mem->refs = 1;
+    mem->has_max = has_max;
+    mem->max_pages = has_max && max < WASM_MAX_PAGES32 ? max : WASM_MAX_PAGES32;
+    if (min > mem->max_pages) {
+        wasm_platform_free(mem);
+        err->kind = WASM_ERR_RESOURCE;
+        lib_snprintf(err->message, sizeof err->message, "memory size must be at most 65536 pages");
+        return NULL;
+    }
+    mem->base = wasm_platform_reserve(RESERVE);
+    if (!mem->base) {
+        wasm_platform_free(mem);
+        err->kind = WASM_ERR_RESOURCE;
+        lib_snprintf(err->message, sizeof err->message, "out of address space for a memory");
+        return NULL;
+    }
+    mem->reserved = RESERVE;
+    if (wasm_platform_commit(mem->base, min * WASM_PAGE_SIZE) != 0) {
+        wasm_platform_release(mem->base, mem->reserved);
+        wasm_platform_free(mem);
+        goto oom;
+    }
+    mem->pages = min;
+    return mem;
+oom:
+    err->kind = WASM_ERR_RESOURCE;
+    lib_snprintf(err->message, sizeof err->message, "out of memory");
+    return NULL;
+}
+
+wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err)
+{
+    return memory_create(min, max, has_max, err);
+}
+
+wasm_memory *wasm_memory_new(wasm_engine *engine, uint32_t min_pages, uint32_t max_pages,
+                             bool has_max, wasm_error *err)
+{
+    wasm_error scratch;
+    (void)engine;
+    return memory_create(min_pages, max_pages, has_max, err ? err : &scratch);
+}
+
+void wasm_memory_release(wasm_memory *mem)
+{
+    if (!mem || --mem->refs)
+        return;
+    wasm_platform_release(mem->base, mem->reserved);
+    wasm_platform_free(mem->users);
+    wasm_platform_free(mem);
+}
+
+void wasm_memory_free(wasm_memory *mem) { wasm_memory_release(mem); }
+
+uint8_t *wasm_memory_data(wasm_memory *mem, uint64_t *size)
+{
+    *size = mem->pages * WASM_PAGE_SIZE;
+    return mem->base;
+}
+
+int wasm_memory_add_user(wasm_memory *mem, uint8_t *ctx)
+{
+    if (mem->nusers == mem->cap_users) {
+        uint32_t cap = mem->cap_users ? mem->cap_users * 2 : 4;
+        uint8_t **u = wasm_platform_realloc(mem->users, cap * sizeof *u);
+        if (!u)
+            return -1;
+        mem->users = u;
+        mem->cap_users = cap;
+    }
+    mem->users[mem->nusers++] = ctx;
+    *(uint64_t *)(ctx + CTX_MEM_BASE) = (uint64_t)(uintptr_t)mem->base;
+    *(uint64_t *)(ctx + CTX_MEM_SIZE) = mem->pages * WASM_PAGE_SIZE;
+    return 0;
+}
+
+void wasm_memory_remove_user(wasm_memory *mem, uint8_t *ctx)
+{
+    for (uint32_t i = 0; i < mem->nusers; i++) {
+        if (mem->users[i] == ctx) {
+            mem->users[i] = mem->users[--mem->nusers];
+            return;
+        }
+    }
+}
+
+int64_t wasm_memory_grow(wasm_memory *mem, uint64_t delta)
+{
+    uint64_t old = mem->pages;
+    if (delta > mem->max_pages - old)
+        return -1;
+    if (delta == 0)
+        return (int64_t)old;
+    if (wasm_platform_commit(mem->base + old * WASM_PAGE_SIZE, delta * WASM_PAGE_SIZE) != 0)
+        return -1;
+    mem->pages = old + delta;
+    for (uint32_t i = 0; i < mem->nusers; i++)
+        *(uint64_t *)(mem->users[i] + CTX_MEM_SIZE) = mem->pages * WASM_PAGE_SIZE;
+    return (int64_t)old;
+}
+
+/* ---- helpers called from compiled code (first argument: the context) ---- */
+
+/* Word-at-a-time copy and fill: lib/'s byte loops are far too slow for
+ * memory.copy/fill, which programs use for every memcpy and memset. The
+ * 8-byte moves go through __builtin_memcpy, which compiles to one
+ * unaligned load or store (allowed on x86-64). Overlap is handled by the
+ * direction, as memmove does. */
+static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (d == s || n == 0)
+        return;
+    if (d < s || d >= s + n) {
+        while (n >= 8) {
+            uint64_t w;
+            __builtin_memcpy(&w, s, 8);
+            __builtin_memcpy(d, &w, 8);
+            d += 8;
+            s += 8;
+            n -= 8;
+        }
+        while (n--)
+            *d++ = *s++;
+    } else {
+        d += n;
+        s += n;
+        while (n >= 8) {
+            uint64_t w;
+            d -= 8;
+            s -= 8;
+            n -= 8;
+            __builtin_memcpy(&w, s, 8);
+            __builtin_memcpy(d, &w, 8);
+        }
+        while (n--)
+            *--d = *--s;
+    }
+}
+
+static void fill_bytes(uint8_t *d, uint8_t v, size_t n)
+{
+    uint64_t w = 0x0101010101010101ull * v;
+    while (n >= 8) {
+        __builtin_memcpy(d, &w, 8);
+        d += 8;
+        n -= 8;
+    }
+    while (n--)
+        *d++ = v;
+}
+
+static wasm_instance *inst_of(uint8_t *ctx)
+{
+    return *(wasm_instance **)(ctx + CTX_INSTANCE);
+}
+
+static uint64_t mem_size(uint8_t *ctx)
+{
+    return *(uint64_t *)(ctx + CTX_MEM_SIZE);
+}
+
+static uint8_t *mem_base(uint8_t *ctx)
+{
+    return (uint8_t *)(uintptr_t)*(uint64_t *)(ctx + CTX_MEM_BASE);
+}
+
+int32_t wasm_rt_memory_grow(uint8_t *ctx, uint32_t delta)
+{
+    return (int32_t)wasm_memory_grow(inst_of(ctx)->memory, delta);
+}
+
+uint32_t wasm_rt_memory_fill(uint8_t *ctx, uint32_t d, uint32_t val, uint32_t n)
+{
+    if ((uint64_t)d + n > mem_size(ctx))
+        return WASM_TRAP_MEMORY_OOB;
+    fill_bytes(mem_base(ctx) + d, (uint8_t)val, n);
+    return 0;
+}
+
+uint32_t wasm_rt_memory_copy(uint8_t *ctx, uint32_t d, uint32_t s, uint32_t n)
+{
+    uint64_t size = mem_size(ctx);
+    if ((uint64_t)d + n > size || (uint64_t)s + n > size)
+        return WASM_TRAP_MEMORY_OOB;
+    move_bytes(mem_base(ctx) + d, mem_base(ctx) + s, n);
+    return 0;
+}
+
+uint32_t wasm_rt_memory_init(uint8_t *ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
+{
+    wasm_instance *inst = inst_of(ctx);
+    const wasm_data_segment *ds = &inst->module->datas[seg];
+    uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
+    if ((uint64_t)s + n > len || (uint64_t)d + n > mem_size(ctx))
+        return WASM_TRAP_MEMORY_OOB;
+    move_bytes(mem_base(ctx) + d, ds->bytes + s, n);
+    return 0;
+}
+
+uint32_t wasm_rt_data_drop(uint8_t *ctx, uint32_t seg)
+{
+    inst_of(ctx)->data_dropped[seg] = true;
+    return 0;
+}

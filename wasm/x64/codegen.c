@@ -1,0 +1,2280 @@
+/* wasm/x64/codegen.c: the single-pass compiler from Wasm function bodies
+ * to x86-64.
+ *
+ * One pass over the bytecode with an abstract operand stack: each entry is
+ * a constant, a register, a reference to a local, or a value in its home
+ * slot in the frame; entries are materialized only when an instruction
+ * consumes them, so constants become immediates and locals become memory
+ * operands. At control-flow boundaries (blocks, branches, calls) every
+ * entry is written to its home slot: that is the canonical state every
+ * label expects, which keeps merges trivial.
+ *
+ * Frame (rbp-based, no red zone):
+ *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
+ *   [rbp+8]        return address          [rbp] caller's rbp
+ *   [rbp-8]        this function's context (r15 on entry)
+ *   [rbp-16-8*j]   declared local j
+ *   below          operand-stack home slots, then saved `if` params
+ *   [rsp+8*k]      outgoing argument/result slots for calls
+ *
+ * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; the rest
+ * are allocated to operand-stack entries. */
+#include "wasm/compile.h"
+#include "wasm/engine.h"
+#include "wasm/platform.h"
+#include "wasm/x64/asm.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+
+enum { V_CONST, V_REG, V_LOCAL, V_SLOT };
+
+typedef struct val {
+    uint8_t kind;
+    uint8_t type;
+    uint8_t reg;
+    uint32_t local;              /* V_LOCAL */
+    uint32_t pos;                /* stack position when popped */
+    uint64_t imm;                /* V_CONST */
+} val;
+
+enum { C_BLOCK, C_LOOP, C_IF, C_FUNC };
+
+typedef struct ctl {
+    uint8_t kind;
+    bool has_else;
+    uint32_t label, else_label;
+    uint32_t height;             /* operand height below the params */
+    uint32_t nparams, nresults;
+    const uint8_t *params, *results;
+    uint32_t save;               /* first save slot of an `if`'s params */
+} ctl;
+
+/* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
+ * to registers (callee-saved: a function saves the ones it pins). */
+#define NGPR 8
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
+#define NPIN 3
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
+/* Frame slots above the declared locals: context, then the pin saves. */
+#define FRAME_FIXED 4
+#define NXMM 15
+
+typedef struct cg {
+    x64_asm *a;
+    wasm_compiled *c;
+    const wasm_module *m;
+    wasm_error *err;
+    bool failed;
+    unsigned cpu;
+
+    uint32_t func;
+    const wasm_functype *type;
+    uint32_t nparams, nlocals;   /* nlocals: declared ones */
+    uint8_t *ltypes;             /* params then declared locals */
+    int8_t *lpin;                /* per local: its pinned register, or -1 */
+    uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
+    uint32_t cap_ltypes;
+    uint32_t npinned;
+
+    val *stack;
+    uint32_t sp, cap, max_sp;
+    ctl *ctls;
+    uint32_t nctl, cap_ctl;
+    uint32_t gpr_used, xmm_used;
+    bool unreachable;
+    uint32_t dead_depth;
+
+    uint32_t trap_lbl[WASM_TRAP_COUNT];   /* label + 1, 0 when unused */
+    uint32_t dyn_trap_lbl;                /* label + 1 */
+    uint32_t max_out;
+    uint32_t save_base, nsaves;
+    uint32_t *func_labels;
+
+    const uint8_t *p, *end;
+
+    /* A compare whose result feeds the next `if` or `br_if`: kept here
+     * instead of being turned into 0/1, so that the branch tests the
+     * flags directly (compare fused into branch). */
+    struct {
+        bool active, eqz, w;
+        int cc;
+        val a, b;
+    } fuse;
+} cg;
+
+static void fail(cg *g, const char *msg)
+{
+    if (g->failed)
+        return;
+    g->failed = true;
+    g->err->kind = WASM_ERR_UNSUPPORTED;
+    g->err->trap = WASM_TRAP_NONE;
+    lib_snprintf(g->err->message, sizeof g->err->message, "compiling function %u: %s",
+                 g->func, msg);
+}
+
+/* ---- reading ---- */
+
+static uint8_t rd_u8(cg *g)
+{
+    if (g->p >= g->end) {
+        fail(g, "unexpected end of code");
+        return 0x0b;
+    }
+    return *g->p++;
+}
+
+static uint64_t rd_uleb(cg *g)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        uint8_t b = rd_u8(g);
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+    }
+    return v;
+}
+
+static int64_t rd_sleb(cg *g)
+{
+    int64_t v = 0;
+    int shift = 0;
+    uint8_t b;
+    do {
+        b = rd_u8(g);
+        v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
+        shift += 7;
+    } while ((b & 0x80) && shift < 70);
+    if (shift < 64 && (b & 0x40))
+        v |= -((int64_t)1 << shift);
+    return v;
+}
+
+static uint32_t rd_u32(cg *g) { return (uint32_t)rd_uleb(g); }
+
+static uint64_t rd_fixed(cg *g, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)rd_u8(g) << (8 * i);
+    return v;
+}
+
+/* ---- types and slots ---- */
+
+static bool is_float(uint8_t t) { return t == WASM_F32 || t == WASM_F64; }
+static bool is_w(uint8_t t) { return t != WASM_I32 && t != WASM_F32; }
+
+static x64_mem home(cg *g, uint32_t pos)
+{
+    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + g->nlocals + pos)));
+}
+
+static x64_mem local_mem(cg *g, uint32_t i)
+{
+    if (i < g->nparams)
+        return x64_m(RBP, (int32_t)(16 + 8 * i));
+    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + (i - g->nparams))));
+}
+
+/* The register a V_LOCAL entry lives in when its local is pinned, or -1. */
+static int pin_of(cg *g, const val *v)
+{
+    return v->kind == V_LOCAL ? g->lpin[v->local] : -1;
+}
+
+/* Whether v can be used as a memory operand. */
+static bool is_mem(cg *g, const val *v)
+{
+    return v->kind == V_SLOT || (v->kind == V_LOCAL && g->lpin[v->local] < 0);
+}
+
+static x64_mem val_mem(cg *g, const val *v)
+{
+    return v->kind == V_LOCAL ? local_mem(g, v->local) : home(g, v->pos);
+}
+
+static void load_typed(cg *g, uint8_t t, int r, x64_mem m)
+{
+    if (is_float(t))
+        x64_fload(g->a, t == WASM_F64, r, m);
+    else
+        x64_load(g->a, is_w(t), r, m);
+}
+
+static void store_typed(cg *g, uint8_t t, x64_mem m, int r)
+{
+    if (is_float(t))
+        x64_fstore(g->a, t == WASM_F64, m, r);
+    else
+        x64_store(g->a, is_w(t), m, r);
+}
+
+static bool fits32(uint64_t v) { return (int64_t)v == (int64_t)(int32_t)v; }
+
+/* Stores constant `imm` of type t at m. */
+static void store_const(cg *g, uint8_t t, x64_mem m, uint64_t imm)
+{
+    if (!is_w(t)) {
+        x64_store_i32(g->a, false, m, (int32_t)(uint32_t)imm);
+    } else if (fits32(imm)) {
+        x64_store_i32(g->a, true, m, (int32_t)imm);
+    } else {
+        x64_mov_ri(g->a, true, R11, imm);
+        x64_store(g->a, true, m, R11);
+    }
+}
+
+/* ---- the operand stack ---- */
+
+static val *push(cg *g, uint8_t kind, uint8_t type)
+{
+    if (g->sp == g->cap) {
+        uint32_t cap = g->cap ? g->cap * 2 : 64;
+        val *s = wasm_platform_realloc(g->stack, cap * sizeof *s);
+        if (!s) {
+            fail(g, "out of memory");
+            g->sp = 0;
+        } else {
+            g->stack = s;
+            g->cap = cap;
+        }
+    }
+    val *v = &g->stack[g->sp++];
+    if (g->sp > g->max_sp)
+        g->max_sp = g->sp;
+    v->kind = kind;
+    v->type = type;
+    v->reg = 0;
+    v->local = 0;
+    v->imm = 0;
+    v->pos = g->sp - 1;
+    return v;
+}
+
+static void push_reg(cg *g, uint8_t type, int r) { push(g, V_REG, type)->reg = (uint8_t)r; }
+static void push_const(cg *g, uint8_t type, uint64_t imm) { push(g, V_CONST, type)->imm = imm; }
+
+static val pop(cg *g)
+{
+    val v;
+    if (g->sp == 0) {
+        fail(g, "operand stack underflow");
+        lib_memset(&v, 0, sizeof v);
+        v.kind = V_CONST;
+        v.type = WASM_I32;
+        return v;
+    }
+    v = g->stack[--g->sp];
+    v.pos = g->sp;
+    return v;
+}
+
+static void free_reg(cg *g, const val *v)
+{
+    if (v->kind != V_REG)
+        return;
+    if (is_float(v->type))
+        g->xmm_used &= ~(1u << v->reg);
+    else
+        g->gpr_used &= ~(1u << v->reg);
+}
+
+/* Writes stack entry i to its home slot. */
+static void spill_entry(cg *g, uint32_t i)
+{
+    val *v = &g->stack[i];
+    x64_mem m = home(g, i);
+    switch (v->kind) {
+    case V_REG:
+        store_typed(g, v->type, m, v->reg);
+        free_reg(g, v);
+        break;
+    case V_CONST:
+        store_const(g, v->type, m, v->imm);
+        break;
+    case V_LOCAL:
+        if (g->lpin[v->local] >= 0) {
+            x64_store(g->a, true, m, g->lpin[v->local]);
+        } else {
+            x64_load(g->a, true, R11, local_mem(g, v->local));
+            x64_store(g->a, true, m, R11);
+        }
+        break;
+    default:
+        return;
+    }
+    v->kind = V_SLOT;
+}
+
+static void spill_all(cg *g)
+{
+    for (uint32_t i = 0; i < g->sp; i++)
+        spill_entry(g, i);
+}
+
+static void spill_one(cg *g, bool xmm)
+{
+    for (uint32_t i = 0; i < g->sp; i++) {
+        if (g->stack[i].kind == V_REG && is_float(g->stack[i].type) == xmm) {
+            spill_entry(g, i);
+            return;
+        }
+    }
+    fail(g, "out of registers");
+}
+
+static int alloc_gpr(cg *g)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        for (int i = 0; i < NGPR; i++) {
+            int r = gpr_order[i];
+            if (!(g->gpr_used & (1u << r))) {
+                g->gpr_used |= 1u << r;
+                return r;
+            }
+        }
+        spill_one(g, false);
+    }
+    return RAX;
+}
+
+static int alloc_xmm(cg *g)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        for (int r = 0; r < NXMM; r++) {
+            if (!(g->xmm_used & (1u << r))) {
+                g->xmm_used |= 1u << r;
+                return r;
+            }
+        }
+        spill_one(g, true);
+    }
+    return 0;
+}
+
+static int alloc_for(cg *g, uint8_t t) { return is_float(t) ? alloc_xmm(g) : alloc_gpr(g); }
+
+/* A GPR that is none of `avoid` (a mask). */
+static int alloc_gpr_avoid(cg *g, uint32_t avoid)
+{
+    uint32_t added = avoid & ~g->gpr_used;
+    g->gpr_used |= added;
+    int r = alloc_gpr(g);
+    g->gpr_used &= ~added;
+    return r;
+}
+
+/* Moves any stack entry out of register r (to its home slot). */
+static void evict(cg *g, int r)
+{
+    if (!(g->gpr_used & (1u << r)))
+        return;
+    for (uint32_t i = 0; i < g->sp; i++) {
+        val *v = &g->stack[i];
+        if (v->kind == V_REG && !is_float(v->type) && v->reg == r) {
+            spill_entry(g, i);
+            return;
+        }
+    }
+}
+
+static void load_const(cg *g, uint8_t t, int r, uint64_t imm)
+{
+    if (!is_float(t)) {
+        x64_mov_ri(g->a, is_w(t), r, imm);
+    } else if (imm == 0) {
+        x64_sse_logic(g->a, false, SSE_XOR, r, r);
+    } else {
+        x64_mov_ri(g->a, true, R11, imm);
+        x64_movd_xr(g->a, t == WASM_F64, r, R11);
+    }
+}
+
+/* Puts v in a register that the caller owns (may clobber). */
+static int to_reg(cg *g, val *v)
+{
+    if (v->kind == V_REG)
+        return v->reg;
+    int r = alloc_for(g, v->type);
+    int pin = pin_of(g, v);
+    if (v->kind == V_CONST)
+        load_const(g, v->type, r, v->imm);
+    else if (pin >= 0 && is_float(v->type))
+        x64_movd_xr(g->a, is_w(v->type), r, pin);
+    else if (pin >= 0)
+        x64_mov_rr(g->a, is_w(v->type), r, pin);
+    else
+        load_typed(g, v->type, r, val_mem(g, v));
+    v->kind = V_REG;
+    v->reg = (uint8_t)r;
+    return r;
+}
+
+/* Puts integer v in register r (which must not hold a stack entry). */
+static void to_fixed(cg *g, val *v, int r)
+{
+    if (v->kind == V_REG && v->reg == r)
+        return;
+    if (v->kind == V_REG) {
+        x64_mov_rr(g->a, true, r, v->reg);
+        free_reg(g, v);
+    } else if (v->kind == V_CONST) {
+        x64_mov_ri(g->a, is_w(v->type), r, v->imm);
+    } else if (pin_of(g, v) >= 0) {
+        x64_mov_rr(g->a, is_w(v->type), r, pin_of(g, v));
+    } else {
+        x64_load(g->a, is_w(v->type), r, val_mem(g, v));
+    }
+    g->gpr_used |= 1u << r;
+    v->kind = V_REG;
+    v->reg = (uint8_t)r;
+}
+
+/* A register holding v for reading only: a pinned local's own register,
+ * or to_reg (free_reg afterwards is harmless either way). */
+static int src_reg(cg *g, val *v)
+{
+    int pin = pin_of(g, v);
+    if (pin >= 0 && !is_float(v->type))
+        return pin;
+    return to_reg(g, v);
+}
+
+/* Before local i changes: entries that still refer to it take its value. */
+static void flush_local(cg *g, uint32_t i)
+{
+    for (uint32_t k = 0; k < g->sp; k++)
+        if (g->stack[k].kind == V_LOCAL && g->stack[k].local == i)
+            spill_entry(g, k);
+}
+
+/* ---- traps ---- */
+
+static uint32_t trap_label(cg *g, int kind)
+{
+    if (!g->trap_lbl[kind])
+        g->trap_lbl[kind] = x64_label(g->a) + 1;
+    return g->trap_lbl[kind] - 1;
+}
+
+static uint32_t dyn_trap_label(cg *g)
+{
+    if (!g->dyn_trap_lbl)
+        g->dyn_trap_lbl = x64_label(g->a) + 1;
+    return g->dyn_trap_lbl - 1;
+}
+
+static void call_trap_stub(cg *g)
+{
+    x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    x64_call_m(g->a, x64_m(R11, 8 * HELPER_TRAP));
+}
+
+static void emit_trap_stubs(cg *g)
+{
+    for (int k = 0; k < WASM_TRAP_COUNT; k++) {
+        if (!g->trap_lbl[k])
+            continue;
+        x64_bind(g->a, g->trap_lbl[k] - 1);
+        x64_mov_ri(g->a, false, RDI, (uint64_t)k);
+        call_trap_stub(g);
+    }
+    if (g->dyn_trap_lbl) {
+        x64_bind(g->a, g->dyn_trap_lbl - 1);
+        x64_mov_rr(g->a, false, RDI, RAX);
+        call_trap_stub(g);
+    }
+}
+
+static void add_site(cg *g, int kind)
+{
+    if (wasm_compiled_add_site(g->c, (uint32_t)g->a->len, (uint32_t)kind) != 0)
+        fail(g, "out of memory");
+}
+
+/* ---- integer operations ---- */
+
+static void int_binop(cg *g, bool w, int op)
+{
+    val b = pop(g), a = pop(g);
+    int r = to_reg(g, &a);
+    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        x64_alu_ri(g->a, op, w, r, (int32_t)b.imm);
+    } else if (is_mem(g, &b)) {
+        x64_alu_rm(g->a, op, w, r, val_mem(g, &b));
+    } else {
+        int rb = src_reg(g, &b);
+        x64_alu_rr(g->a, op, w, r, rb);
+        free_reg(g, &b);
+    }
+    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+}
+
+static void int_mul(cg *g, bool w)
+{
+    val b = pop(g), a = pop(g);
+    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        int ra = to_reg(g, &a);
+        x64_imul_rri(g->a, w, ra, ra, (int32_t)b.imm);
+        push_reg(g, w ? WASM_I64 : WASM_I32, ra);
+        return;
+    }
+    int r = to_reg(g, &a);
+    if (is_mem(g, &b)) {
+        x64_enc_m(g->a, 0, w, 0x0faf, 2, r, val_mem(g, &b));
+    } else {
+        int rb = src_reg(g, &b);
+        x64_imul_rr(g->a, w, r, rb);
+        free_reg(g, &b);
+    }
+    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+}
+
+/* Is the next instruction one that can test flags directly? */
+static bool next_is_branch(cg *g)
+{
+    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d);
+}
+
+/* Emits the pending fused compare; returns its condition code. */
+static int emit_fused(cg *g)
+{
+    val a = g->fuse.a, b = g->fuse.b;
+    bool w = g->fuse.w;
+    g->fuse.active = false;
+    int r = to_reg(g, &a);
+    if (g->fuse.eqz) {
+        x64_test_rr(g->a, w, r, r);
+    } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
+    } else if (is_mem(g, &b)) {
+        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
+    } else {
+        int rb = src_reg(g, &b);
+        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
+    }
+    free_reg(g, &a);
+    free_reg(g, &b);
+    return g->fuse.cc;
+}
+
+static void int_cmp(cg *g, bool w, int cc)
+{
+    val b = pop(g), a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = false;
+        g->fuse.w = w;
+        g->fuse.cc = cc;
+        g->fuse.a = a;
+        g->fuse.b = b;
+        return;
+    }
+    int r = to_reg(g, &a);
+    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
+    } else if (is_mem(g, &b)) {
+        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
+    } else {
+        int rb = src_reg(g, &b);
+        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
+        free_reg(g, &b);
+    }
+    x64_setcc(g->a, cc, r);
+    x64_movzx8_rr(g->a, r, r);
+    push_reg(g, WASM_I32, r);
+}
+
+static void int_eqz(cg *g, bool w)
+{
+    val a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = true;
+        g->fuse.w = w;
+        g->fuse.cc = CC_E;
+        g->fuse.a = a;
+        return;
+    }
+    int r = to_reg(g, &a);
+    x64_test_rr(g->a, w, r, r);
+    x64_setcc(g->a, CC_E, r);
+    x64_movzx8_rr(g->a, r, r);
+    push_reg(g, WASM_I32, r);
+}
+
+static void int_shift(cg *g, bool w, int op)
+{
+    val b = pop(g), a = pop(g);
+    uint8_t t = w ? WASM_I64 : WASM_I32;
+    if (b.kind == V_CONST) {
+        int r = to_reg(g, &a);
+        x64_shift_ri(g->a, op, w, r, (uint8_t)(b.imm & (w ? 63 : 31)));
+        push_reg(g, t, r);
+        return;
+    }
+    if (a.kind == V_REG && a.reg == RCX) {
+        int n = alloc_gpr_avoid(g, 1u << RCX);
+        x64_mov_rr(g->a, true, n, RCX);
+        g->gpr_used &= ~(1u << RCX);
+        a.reg = (uint8_t)n;
+    }
+    if (!(b.kind == V_REG && b.reg == RCX))
+        evict(g, RCX);
+    to_fixed(g, &b, RCX);
+    int r = to_reg(g, &a);
+    x64_shift_cl(g->a, op, w, r);
+    free_reg(g, &b);
+    push_reg(g, t, r);
+}
+
+static void int_div(cg *g, bool w, bool sign, bool rem)
+{
+    val b = pop(g), a = pop(g);
+    evict(g, RAX);
+    evict(g, RDX);
+    uint32_t avoid = (1u << RAX) | (1u << RDX);
+    int rb;
+    if (b.kind != V_REG || b.reg == RAX || b.reg == RDX) {
+        rb = alloc_gpr_avoid(g, avoid);
+        if (b.kind == V_REG) {
+            x64_mov_rr(g->a, true, rb, b.reg);
+            free_reg(g, &b);
+        } else if (b.kind == V_CONST) {
+            x64_mov_ri(g->a, w, rb, b.imm);
+        } else if (pin_of(g, &b) >= 0) {
+            x64_mov_rr(g->a, w, rb, pin_of(g, &b));
+        } else {
+            x64_load(g->a, w, rb, val_mem(g, &b));
+        }
+        b.kind = V_REG;
+        b.reg = (uint8_t)rb;
+    }
+    rb = b.reg;
+    if (a.kind == V_REG && a.reg == RDX) {
+        x64_mov_rr(g->a, true, RAX, RDX);
+        g->gpr_used &= ~(1u << RDX);
+        g->gpr_used |= 1u << RAX;
+        a.reg = RAX;
+    }
+    to_fixed(g, &a, RAX);
+    g->gpr_used |= 1u << RDX;
+
+    x64_test_rr(g->a, w, rb, rb);
+    x64_jcc(g->a, CC_E, trap_label(g, WASM_TRAP_DIV_ZERO));
+    uint32_t done = x64_label(g->a);
+    if (sign) {
+        uint32_t norm = x64_label(g->a);
+        x64_alu_ri(g->a, ALU_CMP, w, rb, -1);
+        x64_jcc(g->a, CC_NE, norm);
+        if (rem) {
+            x64_alu_rr(g->a, ALU_XOR, false, RDX, RDX);
+            x64_jmp(g->a, done);
+        } else {
+            if (w) {
+                x64_mov_ri(g->a, true, R11, 0x8000000000000000ull);
+                x64_alu_rr(g->a, ALU_CMP, true, RAX, R11);
+            } else {
+                x64_alu_ri(g->a, ALU_CMP, false, RAX, INT32_MIN);
+            }
+            x64_jcc(g->a, CC_E, trap_label(g, WASM_TRAP_INT_OVERFLOW));
+        }
+        x64_bind(g->a, norm);
+        x64_cdq(g->a, w);
+        x64_div(g->a, w, true, rb);
+    } else {
+        x64_alu_rr(g->a, ALU_XOR, false, RDX, RDX);
+        x64_div(g->a, w, false, rb);
+    }
+    x64_bind(g->a, done);
+    free_reg(g, &b);
+    int res = rem ? RDX : RAX;
+    g->gpr_used &= ~(1u << (rem ? RAX : RDX));
+    push_reg(g, w ? WASM_I64 : WASM_I32, res);
+}
+
+static void int_unop(cg *g, bool w, int which) /* 0 clz, 1 ctz, 2 popcnt */
+{
+    val a = pop(g);
+    int r = to_reg(g, &a);
+    if (which == 2) {
+        x64_popcnt(g->a, w, r, r);
+    } else if (which == 0 && (g->cpu & WASM_CPU_LZCNT)) {
+        x64_lzcnt(g->a, w, r, r);
+    } else if (which == 1 && (g->cpu & WASM_CPU_BMI1)) {
+        x64_tzcnt(g->a, w, r, r);
+    } else {
+        uint32_t l = x64_label(g->a);
+        if (which == 0) {
+            x64_bsr(g->a, w, r, r);
+            x64_jcc(g->a, CC_NE, l);
+            x64_mov_ri(g->a, false, r, w ? 127 : 63);
+            x64_bind(g->a, l);
+            x64_alu_ri(g->a, ALU_XOR, false, r, w ? 63 : 31);
+        } else {
+            x64_bsf(g->a, w, r, r);
+            x64_jcc(g->a, CC_NE, l);
+            x64_mov_ri(g->a, false, r, w ? 64 : 32);
+            x64_bind(g->a, l);
+        }
+    }
+    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+}
+
+/* ---- float operations ---- */
+
+static void f_binop(cg *g, bool d, int op)
+{
+    val b = pop(g), a = pop(g);
+    int r = to_reg(g, &a);
+    if (is_mem(g, &b)) {
+        x64_sse_rm(g->a, d, op, r, val_mem(g, &b));
+    } else {
+        int rb = to_reg(g, &b);
+        x64_sse_rr(g->a, d, op, r, rb);
+        free_reg(g, &b);
+    }
+    push_reg(g, d ? WASM_F64 : WASM_F32, r);
+}
+
+static void f_minmax(cg *g, bool d, bool is_min)
+{
+    val b = pop(g), a = pop(g);
+    int ra = to_reg(g, &a), rb = to_reg(g, &b);
+    uint32_t l_nan = x64_label(g->a), l_ord = x64_label(g->a), l_done = x64_label(g->a);
+    x64_ucomis(g->a, d, ra, rb);
+    x64_jcc(g->a, CC_P, l_nan);
+    x64_jcc(g->a, CC_NE, l_ord);
+    x64_sse_logic(g->a, d, is_min ? SSE_OR : SSE_AND, ra, rb);
+    x64_jmp(g->a, l_done);
+    x64_bind(g->a, l_nan);
+    x64_sse_rr(g->a, d, SSE_ADD, ra, rb);
+    x64_jmp(g->a, l_done);
+    x64_bind(g->a, l_ord);
+    x64_sse_rr(g->a, d, is_min ? SSE_MIN : SSE_MAX, ra, rb);
+    x64_bind(g->a, l_done);
+    free_reg(g, &b);
+    push_reg(g, d ? WASM_F64 : WASM_F32, ra);
+}
+
+static void f_unop(cg *g, bool d, int which) /* 0 abs 1 neg 2 ceil 3 floor 4 trunc 5 nearest 6 sqrt */
+{
+    val a = pop(g);
+    uint8_t t = d ? WASM_F64 : WASM_F32;
+    if (which <= 1 && a.kind == V_CONST) {
+        uint64_t sign = d ? 0x8000000000000000ull : 0x80000000u;
+        push_const(g, t, which == 0 ? a.imm & ~sign : a.imm ^ sign);
+        return;
+    }
+    int r = to_reg(g, &a);
+    switch (which) {
+    case 0:
+    case 1:
+        x64_movd_rx(g->a, d, R11, r);
+        if (d) {
+            if (which == 0) {
+                x64_shift_ri(g->a, SH_SHL, true, R11, 1);
+                x64_shift_ri(g->a, SH_SHR, true, R11, 1);
+            } else {
+                x64_btc_ri(g->a, true, R11, 63);
+            }
+        } else {
+            if (which == 0)
+                x64_alu_ri(g->a, ALU_AND, false, R11, 0x7fffffff);
+            else
+                x64_alu_ri(g->a, ALU_XOR, false, R11, INT32_MIN);
+        }
+        x64_movd_xr(g->a, d, r, R11);
+        break;
+    case 2: x64_round(g->a, d, r, r, 2 | 8); break;
+    case 3: x64_round(g->a, d, r, r, 1 | 8); break;
+    case 4: x64_round(g->a, d, r, r, 3 | 8); break;
+    case 5: x64_round(g->a, d, r, r, 0 | 8); break;
+    case 6: x64_sse_rr(g->a, d, SSE_SQRT, r, r); break;
+    }
+    push_reg(g, t, r);
+}
+
+static void f_copysign(cg *g, bool d)
+{
+    val b = pop(g), a = pop(g);
+    int ra = to_reg(g, &a), rb = to_reg(g, &b);
+    int t = alloc_gpr(g);
+    int bits = d ? 63 : 31;
+    x64_movd_rx(g->a, d, R11, ra);
+    x64_movd_rx(g->a, d, t, rb);
+    x64_shift_ri(g->a, SH_SHL, d, R11, 1);
+    x64_shift_ri(g->a, SH_SHR, d, R11, 1);
+    x64_shift_ri(g->a, SH_SHR, d, t, (uint8_t)bits);
+    x64_shift_ri(g->a, SH_SHL, d, t, (uint8_t)bits);
+    x64_alu_rr(g->a, ALU_OR, d, R11, t);
+    x64_movd_xr(g->a, d, ra, R11);
+    g->gpr_used &= ~(1u << t);
+    free_reg(g, &b);
+    push_reg(g, d ? WASM_F64 : WASM_F32, ra);
+}
+
+static void f_cmp(cg *g, bool d, int which) /* 0 eq 1 ne 2 lt 3 gt 4 le 5 ge */
+{
+    val b = pop(g), a = pop(g);
+    int ra = to_reg(g, &a), rb = to_reg(g, &b);
+    int r = alloc_gpr(g);
+    switch (which) {
+    case 0:
+    case 1:
+        x64_ucomis(g->a, d, ra, rb);
+        x64_setcc(g->a, which == 0 ? CC_E : CC_NE, r);
+        x64_setcc(g->a, which == 0 ? CC_NP : CC_P, R11);
+        x64_alu_rr(g->a, which == 0 ? ALU_AND : ALU_OR, false, r, R11);
+        break;
+    case 2: x64_ucomis(g->a, d, rb, ra); x64_setcc(g->a, CC_A, r); break;
+    case 3: x64_ucomis(g->a, d, ra, rb); x64_setcc(g->a, CC_A, r); break;
+    case 4: x64_ucomis(g->a, d, rb, ra); x64_setcc(g->a, CC_AE, r); break;
+    case 5: x64_ucomis(g->a, d, ra, rb); x64_setcc(g->a, CC_AE, r); break;
+    }
+    x64_movzx8_rr(g->a, r, r);
+    free_reg(g, &a);
+    free_reg(g, &b);
+    push_reg(g, WASM_I32, r);
+}
+
+static void load_fconst(cg *g, bool d, int x, uint64_t bits)
+{
+    x64_mov_ri(g->a, true, R11, bits);
+    x64_movd_xr(g->a, d, x, R11);
+}
+
+/* Float -> int, trapping or saturating. */
+static void f_trunc(cg *g, bool from_d, bool to64, bool sign, bool sat)
+{
+    static const uint64_t lo[2][2][2] = {
+        /* f32 */ { { 0xbf800000, 0xcf000001 }, { 0xbf800000, 0xdf000001 } },
+        /* f64 */ { { 0xbff0000000000000ull, 0xc1e0000000200000ull },
+                    { 0xbff0000000000000ull, 0xc3e0000000000001ull } },
+    };
+    static const uint64_t hi[2][2][2] = {
+        { { 0x4f800000, 0x4f000000 }, { 0x5f800000, 0x5f000000 } },
+        { { 0x41f0000000000000ull, 0x41e0000000000000ull },
+          { 0x43f0000000000000ull, 0x43e0000000000000ull } },
+    };
+    val a = pop(g);
+    int x = to_reg(g, &a);
+    int r = alloc_gpr(g);
+    uint64_t L = lo[from_d][to64][sign], H = hi[from_d][to64][sign];
+    uint32_t l_nan = 0, l_min = 0, l_max = 0, l_done = x64_label(g->a);
+    if (sat) {
+        l_nan = x64_label(g->a);
+        l_min = x64_label(g->a);
+        l_max = x64_label(g->a);
+    }
+    x64_ucomis(g->a, from_d, x, x);
+    x64_jcc(g->a, CC_P, sat ? l_nan : trap_label(g, WASM_TRAP_INVALID_CONVERSION));
+    load_fconst(g, from_d, 15, L);
+    x64_ucomis(g->a, from_d, x, 15);
+    x64_jcc(g->a, CC_BE, sat ? l_min : trap_label(g, WASM_TRAP_INT_OVERFLOW));
+    load_fconst(g, from_d, 15, H);
+    x64_ucomis(g->a, from_d, x, 15);
+    x64_jcc(g->a, CC_AE, sat ? l_max : trap_label(g, WASM_TRAP_INT_OVERFLOW));
+    if (!to64 && sign) {
+        x64_cvttf2si(g->a, from_d, false, r, x);
+    } else if (!to64) {
+        x64_cvttf2si(g->a, from_d, true, r, x);
+        x64_mov_rr(g->a, false, r, r);
+    } else if (sign) {
+        x64_cvttf2si(g->a, from_d, true, r, x);
+    } else {
+        uint32_t l_big = x64_label(g->a);
+        load_fconst(g, from_d, 15, from_d ? 0x43e0000000000000ull : 0x5f000000);
+        x64_ucomis(g->a, from_d, x, 15);
+        x64_jcc(g->a, CC_AE, l_big);
+        x64_cvttf2si(g->a, from_d, true, r, x);
+        x64_jmp(g->a, l_done);
+        x64_bind(g->a, l_big);
+        x64_sse_rr(g->a, from_d, SSE_SUB, x, 15);
+        x64_cvttf2si(g->a, from_d, true, r, x);
+        x64_btc_ri(g->a, true, r, 63);
+    }
+    if (sat) {
+        x64_jmp(g->a, l_done);
+        x64_bind(g->a, l_nan);
+        x64_alu_rr(g->a, ALU_XOR, false, r, r);
+        x64_jmp(g->a, l_done);
+        x64_bind(g->a, l_min);
+        if (sign)
+            x64_mov_ri(g->a, to64, r, to64 ? 0x8000000000000000ull : 0x80000000u);
+        else
+            x64_alu_rr(g->a, ALU_XOR, false, r, r);
+        x64_jmp(g->a, l_done);
+        x64_bind(g->a, l_max);
+        if (sign)
+            x64_mov_ri(g->a, to64, r, to64 ? 0x7fffffffffffffffull : 0x7fffffffu);
+        else
+            x64_mov_ri(g->a, to64, r, to64 ? ~0ull : 0xffffffffu);
+    }
+    x64_bind(g->a, l_done);
+    free_reg(g, &a);
+    push_reg(g, to64 ? WASM_I64 : WASM_I32, r);
+}
+
+static void f_convert(cg *g, bool to_d, bool from64, bool sign)
+{
+    val a = pop(g);
+    int r = to_reg(g, &a);
+    int x = alloc_xmm(g);
+    x64_sse_logic(g->a, false, SSE_XOR, x, x);
+    if (!from64) {
+        if (sign) {
+            x64_cvtsi2f(g->a, to_d, false, x, r);
+        } else {
+            x64_mov_rr(g->a, false, r, r);
+            x64_cvtsi2f(g->a, to_d, true, x, r);
+        }
+    } else if (sign) {
+        x64_cvtsi2f(g->a, to_d, true, x, r);
+    } else {
+        uint32_t l_neg = x64_label(g->a), l_done = x64_label(g->a);
+        x64_test_rr(g->a, true, r, r);
+        x64_jcc(g->a, CC_S, l_neg);
+        x64_cvtsi2f(g->a, to_d, true, x, r);
+        x64_jmp(g->a, l_done);
+        x64_bind(g->a, l_neg);
+        x64_mov_rr(g->a, true, R11, r);
+        x64_shift_ri(g->a, SH_SHR, true, R11, 1);
+        x64_alu_ri(g->a, ALU_AND, true, r, 1);
+        x64_alu_rr(g->a, ALU_OR, true, R11, r);
+        x64_cvtsi2f(g->a, to_d, true, x, R11);
+        x64_sse_rr(g->a, to_d, SSE_ADD, x, x);
+        x64_bind(g->a, l_done);
+    }
+    free_reg(g, &a);
+    push_reg(g, to_d ? WASM_F64 : WASM_F32, x);
+}
+
+/* Reinterpret: a value in memory or a constant only changes type. */
+static void reinterpret(cg *g, uint8_t to)
+{
+    val a = pop(g);
+    if (a.kind != V_REG) {
+        val *v = push(g, a.kind, to);
+        v->imm = a.imm;
+        v->local = a.local;
+        return; /* same position, so a home slot is unchanged */
+    }
+    bool w = is_w(to);
+    if (is_float(to)) {
+        int x = alloc_xmm(g);
+        x64_movd_xr(g->a, w, x, a.reg);
+        free_reg(g, &a);
+        push_reg(g, to, x);
+    } else {
+        int r = alloc_gpr(g);
+        x64_movd_rx(g->a, w, r, a.reg);
+        free_reg(g, &a);
+        push_reg(g, to, r);
+    }
+}
+
+/* ---- memory ---- */
+
+/* Address of a `size`-byte access at addr+offset, with the explicit bounds
+ * check when the module asks for it. The address register (if any) stays
+ * owned by the caller. */
+static x64_mem mem_operand(cg *g, val *addr, uint32_t offset, uint32_t size)
+{
+    uint64_t end = (uint64_t)offset + size;
+    if (addr->kind == V_CONST) {
+        uint64_t eff = (uint64_t)(uint32_t)addr->imm + offset;
+        if (g->c->explicit_bounds) {
+            x64_mov_ri(g->a, true, R11, eff + size);
+            x64_alu_rm(g->a, ALU_CMP, true, R11, x64_m(R15, CTX_MEM_SIZE));
+            x64_jcc(g->a, CC_A, trap_label(g, WASM_TRAP_MEMORY_OOB));
+        }
+        if (eff < 0x80000000u)
+            return x64_m(R14, (int32_t)eff);
+        x64_mov_ri(g->a, true, R11, eff);
+        return x64_mi(R14, R11, 1, 0);
+    }
+    int r = to_reg(g, addr);
+    if (g->c->explicit_bounds) {
+        if (end < 0x80000000u) {
+            x64_lea(g->a, true, R11, x64_m(r, (int32_t)end));
+        } else {
+            x64_mov_ri(g->a, true, R11, end);
+            x64_alu_rr(g->a, ALU_ADD, true, R11, r);
+        }
+        x64_alu_rm(g->a, ALU_CMP, true, R11, x64_m(R15, CTX_MEM_SIZE));
+        x64_jcc(g->a, CC_A, trap_label(g, WASM_TRAP_MEMORY_OOB));
+    }
+    if (offset < 0x80000000u)
+        return x64_mi(R14, r, 1, (int32_t)offset);
+    x64_mov_ri(g->a, true, R11, offset);
+    x64_alu_rr(g->a, ALU_ADD, true, R11, r);
+    return x64_mi(R14, R11, 1, 0);
+}
+
+static void op_load(cg *g, uint8_t op, uint32_t offset)
+{
+    static const uint8_t sizes[] = { 4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4 };
+    static const uint8_t types[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64,
+                                     WASM_I32, WASM_I32, WASM_I32, WASM_I32,
+                                     WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64, WASM_I64 };
+    int k = op - 0x28;
+    val addr = pop(g);
+    x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
+    uint8_t t = types[k];
+    int r;
+    if (is_float(t)) {
+        r = alloc_xmm(g);
+        free_reg(g, &addr);
+    } else if (addr.kind == V_REG) {
+        r = addr.reg;
+    } else {
+        r = alloc_gpr(g);
+    }
+    if (!g->c->explicit_bounds)
+        add_site(g, WASM_TRAP_MEMORY_OOB);
+    switch (op) {
+    case 0x28: x64_load(g->a, false, r, m); break;
+    case 0x29: x64_load(g->a, true, r, m); break;
+    case 0x2a: x64_fload(g->a, false, r, m); break;
+    case 0x2b: x64_fload(g->a, true, r, m); break;
+    case 0x2c: x64_load8s(g->a, false, r, m); break;
+    case 0x2d: x64_load8u(g->a, r, m); break;
+    case 0x2e: x64_load16s(g->a, false, r, m); break;
+    case 0x2f: x64_load16u(g->a, r, m); break;
+    case 0x30: x64_load8s(g->a, true, r, m); break;
+    case 0x31: x64_load8u(g->a, r, m); break;
+    case 0x32: x64_load16s(g->a, true, r, m); break;
+    case 0x33: x64_load16u(g->a, r, m); break;
+    case 0x34: x64_load32s(g->a, r, m); break;
+    case 0x35: x64_load(g->a, false, r, m); break;
+    }
+    push_reg(g, t, r);
+}
+
+static void op_store(cg *g, uint8_t op, uint32_t offset)
+{
+    static const uint8_t sizes[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
+    int k = op - 0x36;
+    val v = pop(g), addr = pop(g);
+    int rv = to_reg(g, &v);
+    if (addr.kind != V_CONST)
+        to_reg(g, &addr);
+    x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
+    if (!g->c->explicit_bounds)
+        add_site(g, WASM_TRAP_MEMORY_OOB);
+    switch (op) {
+    case 0x36: x64_store(g->a, false, m, rv); break;
+    case 0x37: x64_store(g->a, true, m, rv); break;
+    case 0x38: x64_fstore(g->a, false, m, rv); break;
+    case 0x39: x64_fstore(g->a, true, m, rv); break;
+    case 0x3a: case 0x3c: x64_store8(g->a, m, rv); break;
+    case 0x3b: case 0x3d: x64_store16(g->a, m, rv); break;
+    case 0x3e: x64_store(g->a, false, m, rv); break;
+    }
+    free_reg(g, &v);
+    free_reg(g, &addr);
+}
+
+/* ---- globals ---- */
+
+static x64_mem global_mem(cg *g, uint32_t i)
+{
+    int32_t off = (int32_t)(g->c->layout.globals + CTX_GLOBAL_SIZE * i);
+    if (g->m->globals[i].imported) {
+        x64_load(g->a, true, R11, x64_m(R15, off));
+        return x64_m(R11, 0);
+    }
+    return x64_m(R15, off);
+}
+
+/* ---- calls and helpers ---- */
+
+static void store_arg(cg *g, val *v, x64_mem dst)
+{
+    switch (v->kind) {
+    case V_REG:
+        if (is_float(v->type))
+            x64_fstore(g->a, true, dst, v->reg);
+        else
+            x64_store(g->a, true, dst, v->reg);
+        free_reg(g, v);
+        break;
+    case V_CONST:
+        store_const(g, v->type, dst, v->imm);
+        break;
+    default:
+        if (pin_of(g, v) >= 0) {
+            x64_store(g->a, true, dst, pin_of(g, v));
+        } else {
+            x64_load(g->a, true, R11, val_mem(g, v));
+            x64_store(g->a, true, dst, R11);
+        }
+        break;
+    }
+}
+
+/* Pops the arguments of `t` into the outgoing slots and spills the rest. */
+static void call_args(cg *g, const wasm_functype *t)
+{
+    uint32_t n = t->nparams;
+    if (g->sp < n) {
+        fail(g, "operand stack underflow at call");
+        return;
+    }
+    uint32_t base = g->sp - n;
+    for (uint32_t i = 0; i < n; i++) {
+        val *v = &g->stack[base + i];
+        v->pos = base + i;
+        store_arg(g, v, x64_m(RSP, (int32_t)(8 * i)));
+    }
+    g->sp = base;
+    spill_all(g);
+    uint32_t out = t->nparams > t->nresults ? t->nparams : t->nresults;
+    if (out > g->max_out)
+        g->max_out = out;
+}
+
+static void call_results(cg *g, const wasm_functype *t)
+{
+    g->gpr_used = 0;
+    g->xmm_used = 0;
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        uint8_t ty = t->results[i];
+        if (t->nresults <= 2) {
+            int r = alloc_for(g, ty);
+            load_typed(g, ty, r, x64_m(RSP, (int32_t)(8 * i)));
+            push_reg(g, ty, r);
+        } else {
+            val *v = push(g, V_SLOT, ty);
+            x64_load(g->a, true, R11, x64_m(RSP, (int32_t)(8 * i)));
+            x64_store(g->a, true, home(g, v->pos), R11);
+        }
+    }
+}
+
+static void reload_context(cg *g)
+{
+    x64_load(g->a, true, R15, x64_m(RBP, -8));
+    x64_load(g->a, true, R14, x64_m(R15, CTX_MEM_BASE));
+}
+
+static void op_call(cg *g, uint32_t f)
+{
+    const wasm_functype *t = wasm_module_func_type(g->m, f);
+    call_args(g, t);
+    if (f < g->m->nimported_funcs) {
+        int32_t off = (int32_t)(g->c->layout.imports + CTX_IMPORT_SIZE * f);
+        x64_load(g->a, true, RAX, x64_m(R15, off));
+        x64_load(g->a, true, R15, x64_m(R15, off + 8));
+        x64_call_r(g->a, RAX);
+        reload_context(g);
+    } else {
+        x64_call_label(g->a, g->func_labels[f - g->m->nimported_funcs]);
+    }
+    call_results(g, t);
+}
+
+static void op_call_indirect(cg *g, uint32_t typeidx, uint32_t table)
+{
+    const wasm_functype *t = &g->m->types[typeidx];
+    val idx = pop(g);
+    int ri = to_reg(g, &idx);
+    call_args(g, t);
+    int32_t toff = (int32_t)(g->c->layout.tables + CTX_TABLE_SIZE * table);
+    x64_alu_rm(g->a, ALU_CMP, false, ri, x64_m(R15, toff + 8));
+    x64_jcc(g->a, CC_AE, trap_label(g, WASM_TRAP_UNDEFINED_ELEMENT));
+    x64_load(g->a, true, R11, x64_m(R15, toff));
+    x64_load(g->a, true, R11, x64_mi(R11, ri, 8, 0));
+    x64_test_rr(g->a, true, R11, R11);
+    x64_jcc(g->a, CC_E, trap_label(g, WASM_TRAP_UNINITIALIZED_ELEMENT));
+    x64_alu_mi(g->a, ALU_CMP, false, x64_m(R11, 16), (int32_t)t->id);
+    x64_jcc(g->a, CC_NE, trap_label(g, WASM_TRAP_INDIRECT_TYPE));
+    x64_load(g->a, true, R15, x64_m(R11, 8));
+    x64_call_m(g->a, x64_m(R11, 0));
+    reload_context(g);
+    free_reg(g, &idx);
+    call_results(g, t);
+}
+
+static const uint8_t arg_regs[6] = { RDI, RSI, RDX, RCX, R8, R9 };
+
+/* Calls helper `h` with (ctx, imms..., the top `nstack` operands). Pushes
+ * a result of type `rtype` (0: none); checks a returned trap kind when
+ * `traps`. */
+static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t nstack,
+                        uint8_t rtype, bool traps)
+{
+    spill_all(g);
+    if (g->sp < nstack) {
+        fail(g, "operand stack underflow at helper");
+        return;
+    }
+    uint32_t base = g->sp - nstack;
+    int k = 1;
+    for (int i = 0; i < nimm; i++)
+        x64_mov_ri(g->a, true, arg_regs[k++], imms[i]);
+    for (uint32_t i = 0; i < nstack; i++) {
+        val *v = &g->stack[base + i];
+        x64_load(g->a, is_w(v->type), arg_regs[k++], home(g, base + i));
+    }
+    g->sp = base;
+    x64_mov_rr(g->a, true, RDI, R15);
+    x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    x64_call_m(g->a, x64_m(R11, 8 * h));
+    if (traps) {
+        x64_test_rr(g->a, false, RAX, RAX);
+        x64_jcc(g->a, CC_NE, dyn_trap_label(g));
+    }
+    g->gpr_used = 0;
+    g->xmm_used = 0;
+    if (rtype) {
+        if (!is_w(rtype))
+            x64_mov_rr(g->a, false, RAX, RAX);
+        g->gpr_used |= 1u << RAX;
+        push_reg(g, rtype, RAX);
+    }
+}
+
+/* ---- control ---- */
+
+static void block_type(cg *g, uint32_t *np, const uint8_t **params, uint32_t *nr,
+                       const uint8_t **results)
+{
+    uint8_t b = g->p < g->end ? *g->p : 0;
+    if (b == 0x40) {
+        g->p++;
+        *np = *nr = 0;
+        *params = *results = NULL;
+    } else if (b == WASM_I32 || b == WASM_I64 || b == WASM_F32 || b == WASM_F64 ||
+               b == WASM_V128 || b == WASM_FUNCREF || b == WASM_EXTERNREF) {
+        *results = g->p;
+        g->p++;
+        *np = 0;
+        *params = NULL;
+        *nr = 1;
+    } else {
+        int64_t idx = rd_sleb(g);
+        if (idx < 0 || (uint64_t)idx >= g->m->ntypes) {
+            fail(g, "bad block type");
+            *np = *nr = 0;
+            return;
+        }
+        const wasm_functype *t = &g->m->types[idx];
+        *np = t->nparams;
+        *params = t->params;
+        *nr = t->nresults;
+        *results = t->results;
+    }
+}
+
+static ctl *push_ctl(cg *g)
+{
+    if (g->nctl == g->cap_ctl) {
+        uint32_t cap = g->cap_ctl ? g->cap_ctl * 2 : 16;
+        ctl *c = wasm_platform_realloc(g->ctls, cap * sizeof *c);
+        if (!c) {
+            fail(g, "out of memory");
+            g->nctl = 0;
+        } else {
+            g->ctls = c;
+            g->cap_ctl = cap;
+        }
+    }
+    ctl *c = &g->ctls[g->nctl++];
+    lib_memset(c, 0, sizeof *c);
+    return c;
+}
+
+static void copy_slot(cg *g, x64_mem dst, x64_mem src)
+{
+    x64_load(g->a, true, R11, src);
+    x64_store(g->a, true, dst, R11);
+}
+
+static x64_mem save_slot(cg *g, uint32_t i) { return home(g, g->save_base + i); }
+
+static void op_block(cg *g, int kind)
+{
+    uint32_t np, nr;
+    const uint8_t *params, *results;
+    block_type(g, &np, &params, &nr, &results);
+    val cond;
+    int rc = -1;
+    bool fused = kind == C_IF && g->fuse.active;
+    if (kind == C_IF && !fused) {
+        cond = pop(g);
+        rc = to_reg(g, &cond);
+    }
+    spill_all(g);
+    if (g->sp < np) {
+        fail(g, "operand stack underflow at block");
+        return;
+    }
+    ctl *b = push_ctl(g);
+    if (g->failed)
+        return;
+    b->kind = (uint8_t)kind;
+    b->height = g->sp - np;
+    b->nparams = np;
+    b->params = params;
+    b->nresults = nr;
+    b->results = results;
+    b->label = x64_label(g->a);
+    if (kind == C_LOOP)
+        x64_bind(g->a, b->label);
+    if (kind == C_IF) {
+        b->else_label = x64_label(g->a);
+        if (np) {
+            b->save = g->nsaves;
+            g->nsaves += np;
+            for (uint32_t i = 0; i < np; i++)
+                copy_slot(g, save_slot(g, b->save + i), home(g, b->height + i));
+        }
+        if (fused) {
+            int cc = emit_fused(g);
+            x64_jcc(g->a, cc ^ 1, b->else_label);
+        } else {
+            x64_test_rr(g->a, false, rc, rc);
+            free_reg(g, &cond);
+            x64_jcc(g->a, CC_E, b->else_label);
+        }
+    }
+}
+
+static void reset_stack(cg *g, uint32_t height, uint32_t n, const uint8_t *types)
+{
+    g->sp = height;
+    g->gpr_used = 0;
+    g->xmm_used = 0;
+    for (uint32_t i = 0; i < n; i++)
+        push(g, V_SLOT, types[i]);
+}
+
+static void op_else(cg *g)
+{
+    ctl *b = &g->ctls[g->nctl - 1];
+    if (!g->unreachable) {
+        spill_all(g);
+        x64_jmp(g->a, b->label);
+    }
+    x64_bind(g->a, b->else_label);
+    b->has_else = true;
+    reset_stack(g, b->height, b->nparams, b->params);
+    for (uint32_t i = 0; i < b->nparams; i++)
+        copy_slot(g, home(g, b->height + i), save_slot(g, b->save + i));
+    g->unreachable = false;
+}
+
+static void emit_return(cg *g)
+{
+    /* results are the top nresults entries, all in home slots */
+    uint32_t n = g->type->nresults;
+    for (uint32_t i = 0; i < n; i++)
+        copy_slot(g, x64_m(RBP, (int32_t)(16 + 8 * i)), home(g, g->sp - n + i));
+    for (uint32_t k = 0; k < g->npinned; k++)
+        x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
+    x64_leave(g->a);
+    x64_ret(g->a);
+}
+
+/* Returns true at the function's final end. */
+static bool op_end(cg *g)
+{
+    ctl *b = &g->ctls[g->nctl - 1];
+    if (!g->unreachable)
+        spill_all(g);
+    if (b->kind == C_IF && !b->has_else) {
+        if (b->nparams) {
+            if (!g->unreachable)
+                x64_jmp(g->a, b->label);
+            x64_bind(g->a, b->else_label);
+            for (uint32_t i = 0; i < b->nparams; i++)
+                copy_slot(g, home(g, b->height + i), save_slot(g, b->save + i));
+        } else {
+            x64_bind(g->a, b->else_label);
+        }
+    }
+    if (b->kind != C_LOOP)
+        x64_bind(g->a, b->label);
+    reset_stack(g, b->height, b->nresults, b->results);
+    g->unreachable = false;
+    g->nctl--;
+    if (b->kind == C_FUNC) {
+        emit_return(g);
+        return true;
+    }
+    return false;
+}
+
+static void branch_to(cg *g, uint32_t depth)
+{
+    ctl *t = &g->ctls[g->nctl - 1 - depth];
+    uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
+    uint32_t from = g->sp - arity;
+    if (from != t->height)
+        for (uint32_t i = 0; i < arity; i++)
+            copy_slot(g, home(g, t->height + i), home(g, from + i));
+    x64_jmp(g->a, t->label);
+}
+
+static bool branch_needs_copy(cg *g, uint32_t depth)
+{
+    ctl *t = &g->ctls[g->nctl - 1 - depth];
+    uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
+    return arity && g->sp - arity != t->height;
+}
+
+static void op_br_if(cg *g, uint32_t depth)
+{
+    int cc = CC_NE;
+    if (g->fuse.active) {
+        spill_all(g);
+        cc = emit_fused(g);
+    } else {
+        val c = pop(g);
+        int rc = to_reg(g, &c);
+        spill_all(g);
+        x64_test_rr(g->a, false, rc, rc);
+        free_reg(g, &c);
+    }
+    if (!branch_needs_copy(g, depth)) {
+        x64_jcc(g->a, cc, g->ctls[g->nctl - 1 - depth].label);
+    } else {
+        uint32_t skip = x64_label(g->a);
+        x64_jcc(g->a, cc ^ 1, skip);
+        branch_to(g, depth);
+        x64_bind(g->a, skip);
+    }
+}
+
+static void op_br_table(cg *g)
+{
+    uint32_t n = rd_u32(g);
+    if (n > 1000000 || (size_t)(g->end - g->p) < n) {
+        fail(g, "br_table too large");
+        return;
+    }
+    uint32_t *depths = wasm_platform_alloc(((size_t)n + 1) * sizeof *depths);
+    uint32_t *stubs = wasm_platform_calloc(g->nctl, sizeof *stubs);
+    if (!depths || !stubs) {
+        wasm_platform_free(depths);
+        wasm_platform_free(stubs);
+        fail(g, "out of memory");
+        return;
+    }
+    for (uint32_t i = 0; i <= n; i++) {
+        depths[i] = rd_u32(g);
+        if (depths[i] >= g->nctl) {
+            fail(g, "bad branch depth");
+            depths[i] = 0;
+        }
+    }
+    val idx = pop(g);
+    int ri = to_reg(g, &idx);
+    spill_all(g);
+    /* Where each depth jumps: its label, or a stub that first moves values. */
+    for (uint32_t i = 0; i <= n; i++) {
+        uint32_t d = depths[i];
+        if (!stubs[d])
+            stubs[d] = (branch_needs_copy(g, d) ? x64_label(g->a)
+                                                : g->ctls[g->nctl - 1 - d].label) + 1;
+    }
+    uint32_t table = x64_label(g->a);
+    x64_alu_ri(g->a, ALU_CMP, false, ri, (int32_t)n);
+    x64_jcc(g->a, CC_AE, stubs[depths[n]] - 1);
+    x64_lea_rip(g->a, R11, table);
+    x64_load32s(g->a, ri, x64_mi(R11, ri, 4, 0));
+    x64_alu_rr(g->a, ALU_ADD, true, R11, ri);
+    x64_jmp_r(g->a, R11);
+    x64_bind(g->a, table);
+    for (uint32_t i = 0; i < n; i++)
+        x64_label_diff(g->a, stubs[depths[i]] - 1, table);
+    for (uint32_t d = 0; d < g->nctl; d++) {
+        if (stubs[d] && branch_needs_copy(g, d)) {
+            x64_bind(g->a, stubs[d] - 1);
+            branch_to(g, d);
+        }
+    }
+    free_reg(g, &idx);
+    wasm_platform_free(depths);
+    wasm_platform_free(stubs);
+}
+
+/* ---- skipping unreachable code ---- */
+
+static void skip_leb(cg *g)
+{
+    while (g->p < g->end && (*g->p++ & 0x80))
+        ;
+}
+
+static void skip_immediates(cg *g, uint8_t op)
+{
+    switch (op) {
+    case 0x0c: case 0x0d: case 0x10: case 0x20: case 0x21: case 0x22: case 0x23:
+    case 0x24: case 0x25: case 0x26: case 0xd2: case 0x41: case 0x42:
+        skip_leb(g);
+        break;
+    case 0x0e: {
+        uint32_t n = rd_u32(g);
+        for (uint64_t i = 0; i <= n && !g->failed && g->p < g->end; i++)
+            skip_leb(g);
+        break;
+    }
+    case 0x11:
+        skip_leb(g);
+        skip_leb(g);
+        break;
+    case 0x1c: {
+        uint32_t n = rd_u32(g);
+        g->p += n <= (uint32_t)(g->end - g->p) ? n : 0;
+        break;
+    }
+    case 0x3f: case 0x40: case 0xd0:
+        g->p++;
+        break;
+    case 0x43: g->p += 4; break;
+    case 0x44: g->p += 8; break;
+    case 0xfc: {
+        uint32_t sub = rd_u32(g);
+        switch (sub) {
+        case 8: skip_leb(g); g->p++; break;
+        case 9: case 13: case 15: case 16: case 17: skip_leb(g); break;
+        case 10: g->p += 2; break;
+        case 11: g->p++; break;
+        case 12: case 14: skip_leb(g); skip_leb(g); break;
+        default: break;
+        }
+        break;
+    }
+    default:
+        if (op >= 0x28 && op <= 0x3e) {
+            skip_leb(g);
+            skip_leb(g);
+        }
+        break;
+    }
+}
+
+/* ---- the instruction loop ---- */
+
+static void op_prefix_fc(cg *g)
+{
+    uint32_t sub = rd_u32(g);
+    uint64_t imm[2];
+    switch (sub) {
+    case 0: f_trunc(g, false, false, true, true); break;
+    case 1: f_trunc(g, false, false, false, true); break;
+    case 2: f_trunc(g, true, false, true, true); break;
+    case 3: f_trunc(g, true, false, false, true); break;
+    case 4: f_trunc(g, false, true, true, true); break;
+    case 5: f_trunc(g, false, true, false, true); break;
+    case 6: f_trunc(g, true, true, true, true); break;
+    case 7: f_trunc(g, true, true, false, true); break;
+    case 8:
+        imm[0] = rd_u32(g);
+        rd_u8(g);
+        call_helper(g, HELPER_MEMORY_INIT, 1, imm, 3, 0, true);
+        break;
+    case 9:
+        imm[0] = rd_u32(g);
+        call_helper(g, HELPER_DATA_DROP, 1, imm, 0, 0, false);
+        break;
+    case 10:
+        rd_u8(g);
+        rd_u8(g);
+        call_helper(g, HELPER_MEMORY_COPY, 0, imm, 3, 0, true);
+        break;
+    case 11:
+        rd_u8(g);
+        call_helper(g, HELPER_MEMORY_FILL, 0, imm, 3, 0, true);
+        break;
+    case 12: {
+        uint32_t seg = rd_u32(g), tab = rd_u32(g);
+        imm[0] = tab;
+        imm[1] = seg;
+        call_helper(g, HELPER_TABLE_INIT, 2, imm, 3, 0, true);
+        break;
+    }
+    case 13:
+        imm[0] = rd_u32(g);
+        call_helper(g, HELPER_ELEM_DROP, 1, imm, 0, 0, false);
+        break;
+    case 14:
+        imm[0] = rd_u32(g);
+        imm[1] = rd_u32(g);
+        call_helper(g, HELPER_TABLE_COPY, 2, imm, 3, 0, true);
+        break;
+    case 15:
+        imm[0] = rd_u32(g);
+        call_helper(g, HELPER_TABLE_GROW, 1, imm, 2, WASM_I32, false);
+        break;
+    case 16: {
+        uint32_t t = rd_u32(g);
+        int r = alloc_gpr(g);
+        x64_load(g->a, false, r,
+                 x64_m(R15, (int32_t)(g->c->layout.tables + CTX_TABLE_SIZE * t + 8)));
+        push_reg(g, WASM_I32, r);
+        break;
+    }
+    case 17:
+        imm[0] = rd_u32(g);
+        call_helper(g, HELPER_TABLE_FILL, 1, imm, 3, 0, true);
+        break;
+    default:
+        fail(g, "unknown 0xfc instruction");
+    }
+}
+
+static void op_table_access(cg *g, bool set, uint32_t t)
+{
+    int32_t off = (int32_t)(g->c->layout.tables + CTX_TABLE_SIZE * t);
+    uint8_t ty = g->m->tables[t].elem;
+    val v;
+    int rv = -1;
+    if (set) {
+        v = pop(g);
+        rv = to_reg(g, &v);
+    }
+    val idx = pop(g);
+    int ri = to_reg(g, &idx);
+    x64_alu_rm(g->a, ALU_CMP, false, ri, x64_m(R15, off + 8));
+    x64_jcc(g->a, CC_AE, trap_label(g, WASM_TRAP_TABLE_OOB));
+    x64_load(g->a, true, R11, x64_m(R15, off));
+    if (set) {
+        x64_store(g->a, true, x64_mi(R11, ri, 8, 0), rv);
+        free_reg(g, &v);
+        free_reg(g, &idx);
+    } else {
+        x64_load(g->a, true, ri, x64_mi(R11, ri, 8, 0));
+        push_reg(g, ty, ri);
+    }
+}
+
+static void op_select(cg *g)
+{
+    val c = pop(g), b = pop(g), a = pop(g);
+    int rc = to_reg(g, &c);
+    int ra = to_reg(g, &a), rb = to_reg(g, &b);
+    x64_test_rr(g->a, false, rc, rc);
+    if (is_float(a.type)) {
+        uint32_t l = x64_label(g->a);
+        x64_jcc(g->a, CC_NE, l);
+        x64_movaps(g->a, ra, rb);
+        x64_bind(g->a, l);
+    } else {
+        x64_cmov(g->a, CC_E, is_w(a.type), ra, rb);
+    }
+    free_reg(g, &c);
+    free_reg(g, &b);
+    push_reg(g, a.type, ra);
+}
+
+static void op_local_set(cg *g, uint32_t i, bool tee)
+{
+    if (i >= g->nparams + g->nlocals) {
+        fail(g, "bad local index");
+        return;
+    }
+    val v = pop(g);
+    flush_local(g, i);
+    uint8_t t = g->ltypes[i];
+    int pin = g->lpin[i];
+    if (pin >= 0) {
+        if (v.kind == V_CONST) {
+            x64_mov_ri(g->a, is_w(t), pin, v.imm);
+            if (tee)
+                push_const(g, v.type, v.imm);
+            return;
+        }
+        int r = src_reg(g, &v);
+        if (r != pin)
+            x64_mov_rr(g->a, is_w(t), pin, r);
+        free_reg(g, &v);
+        if (tee)
+            push(g, V_LOCAL, t)->local = i;
+        return;
+    }
+    if (v.kind == V_CONST) {
+        store_const(g, t, local_mem(g, i), v.imm);
+        if (tee)
+            push_const(g, v.type, v.imm);
+        return;
+    }
+    int r = to_reg(g, &v);
+    store_typed(g, t, local_mem(g, i), r);
+    if (tee)
+        push_reg(g, v.type, r);
+    else
+        free_reg(g, &v);
+}
+
+static void compile_op(cg *g, uint8_t op)
+{
+    uint32_t x, y;
+    switch (op) {
+    case 0x00:
+        x64_jmp(g->a, trap_label(g, WASM_TRAP_UNREACHABLE));
+        g->unreachable = true;
+        break;
+    case 0x01: break;
+    case 0x02: op_block(g, C_BLOCK); break;
+    case 0x03: op_block(g, C_LOOP); break;
+    case 0x04: op_block(g, C_IF); break;
+    case 0x05: op_else(g); break;
+    case 0x0c:
+        x = rd_u32(g);
+        if (x >= g->nctl) { fail(g, "bad branch depth"); break; }
+        spill_all(g);
+        branch_to(g, x);
+        g->unreachable = true;
+        break;
+    case 0x0d:
+        x = rd_u32(g);
+        if (x >= g->nctl) { fail(g, "bad branch depth"); break; }
+        op_br_if(g, x);
+        break;
+    case 0x0e:
+        op_br_table(g);
+        g->unreachable = true;
+        break;
+    case 0x0f:
+        spill_all(g);
+        emit_return(g);
+        g->unreachable = true;
+        break;
+    case 0x10:
+        x = rd_u32(g);
+        if (x >= g->m->nfuncs) { fail(g, "bad function index"); break; }
+        op_call(g, x);
+        break;
+    case 0x11:
+        x = rd_u32(g);
+        y = rd_u32(g);
+        if (x >= g->m->ntypes || y >= g->m->ntables) { fail(g, "bad call_indirect"); break; }
+        op_call_indirect(g, x, y);
+        break;
+    case 0x1a: {
+        val v = pop(g);
+        free_reg(g, &v);
+        break;
+    }
+    case 0x1b: op_select(g); break;
+    case 0x1c:
+        x = rd_u32(g);
+        g->p += x <= (uint32_t)(g->end - g->p) ? x : 0;
+        op_select(g);
+        break;
+    case 0x20:
+        x = rd_u32(g);
+        if (x >= g->nparams + g->nlocals) { fail(g, "bad local index"); break; }
+        push(g, V_LOCAL, g->ltypes[x])->local = x;
+        break;
+    case 0x21: op_local_set(g, rd_u32(g), false); break;
+    case 0x22: op_local_set(g, rd_u32(g), true); break;
+    case 0x23: {
+        x = rd_u32(g);
+        if (x >= g->m->nglobals) { fail(g, "bad global index"); break; }
+        uint8_t t = g->m->globals[x].type.type;
+        int r = alloc_for(g, t);
+        load_typed(g, t, r, global_mem(g, x));
+        push_reg(g, t, r);
+        break;
+    }
+    case 0x24: {
+        x = rd_u32(g);
+        if (x >= g->m->nglobals) { fail(g, "bad global index"); break; }
+        val v = pop(g);
+        int r = to_reg(g, &v);
+        store_typed(g, g->m->globals[x].type.type, global_mem(g, x), r);
+        free_reg(g, &v);
+        break;
+    }
+    case 0x25: op_table_access(g, false, rd_u32(g)); break;
+    case 0x26: op_table_access(g, true, rd_u32(g)); break;
+    case 0x3f: {
+        rd_u8(g);
+        int r = alloc_gpr(g);
+        x64_load(g->a, true, r, x64_m(R15, CTX_MEM_SIZE));
+        x64_shift_ri(g->a, SH_SHR, true, r, 16);
+        push_reg(g, WASM_I32, r);
+        break;
+    }
+    case 0x40:
+        rd_u8(g);
+        call_helper(g, HELPER_MEMORY_GROW, 0, NULL, 1, WASM_I32, false);
+        break;
+    case 0x41: push_const(g, WASM_I32, (uint32_t)rd_sleb(g)); break;
+    case 0x42: push_const(g, WASM_I64, (uint64_t)rd_sleb(g)); break;
+    case 0x43: push_const(g, WASM_F32, rd_fixed(g, 4)); break;
+    case 0x44: push_const(g, WASM_F64, rd_fixed(g, 8)); break;
+
+    case 0x45: int_eqz(g, false); break;
+    case 0x46: int_cmp(g, false, CC_E); break;
+    case 0x47: int_cmp(g, false, CC_NE); break;
+    case 0x48: int_cmp(g, false, CC_L); break;
+    case 0x49: int_cmp(g, false, CC_B); break;
+    case 0x4a: int_cmp(g, false, CC_G); break;
+    case 0x4b: int_cmp(g, false, CC_A); break;
+    case 0x4c: int_cmp(g, false, CC_LE); break;
+    case 0x4d: int_cmp(g, false, CC_BE); break;
+    case 0x4e: int_cmp(g, false, CC_GE); break;
+    case 0x4f: int_cmp(g, false, CC_AE); break;
+    case 0x50: int_eqz(g, true); break;
+    case 0x51: int_cmp(g, true, CC_E); break;
+    case 0x52: int_cmp(g, true, CC_NE); break;
+    case 0x53: int_cmp(g, true, CC_L); break;
+    case 0x54: int_cmp(g, true, CC_B); break;
+    case 0x55: int_cmp(g, true, CC_G); break;
+    case 0x56: int_cmp(g, true, CC_A); break;
+    case 0x57: int_cmp(g, true, CC_LE); break;
+    case 0x58: int_cmp(g, true, CC_BE); break;
+    case 0x59: int_cmp(g, true, CC_GE); break;
+    case 0x5a: int_cmp(g, true, CC_AE); break;
+    case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f: case 0x60: {
+        static const int w[] = { 0, 1, 2, 3, 4, 5 };
+        f_cmp(g, false, w[op - 0x5b]);
+        break;
+    }
+    case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66:
+        f_cmp(g, true, op - 0x61);
+        break;
+
+    case 0x67: int_unop(g, false, 0); break;
+    case 0x68: int_unop(g, false, 1); break;
+    case 0x69: int_unop(g, false, 2); break;
+    case 0x6a: int_binop(g, false, ALU_ADD); break;
+    case 0x6b: int_binop(g, false, ALU_SUB); break;
+    case 0x6c: int_mul(g, false); break;
+    case 0x6d: int_div(g, false, true, false); break;
+    case 0x6e: int_div(g, false, false, false); break;
+    case 0x6f: int_div(g, false, true, true); break;
+    case 0x70: int_div(g, false, false, true); break;
+    case 0x71: int_binop(g, false, ALU_AND); break;
+    case 0x72: int_binop(g, false, ALU_OR); break;
+    case 0x73: int_binop(g, false, ALU_XOR); break;
+    case 0x74: int_shift(g, false, SH_SHL); break;
+    case 0x75: int_shift(g, false, SH_SAR); break;
+    case 0x76: int_shift(g, false, SH_SHR); break;
+    case 0x77: int_shift(g, false, SH_ROL); break;
+    case 0x78: int_shift(g, false, SH_ROR); break;
+    case 0x79: int_unop(g, true, 0); break;
+    case 0x7a: int_unop(g, true, 1); break;
+    case 0x7b: int_unop(g, true, 2); break;
+    case 0x7c: int_binop(g, true, ALU_ADD); break;
+    case 0x7d: int_binop(g, true, ALU_SUB); break;
+    case 0x7e: int_mul(g, true); break;
+    case 0x7f: int_div(g, true, true, false); break;
+    case 0x80: int_div(g, true, false, false); break;
+    case 0x81: int_div(g, true, true, true); break;
+    case 0x82: int_div(g, true, false, true); break;
+    case 0x83: int_binop(g, true, ALU_AND); break;
+    case 0x84: int_binop(g, true, ALU_OR); break;
+    case 0x85: int_binop(g, true, ALU_XOR); break;
+    case 0x86: int_shift(g, true, SH_SHL); break;
+    case 0x87: int_shift(g, true, SH_SAR); break;
+    case 0x88: int_shift(g, true, SH_SHR); break;
+    case 0x89: int_shift(g, true, SH_ROL); break;
+    case 0x8a: int_shift(g, true, SH_ROR); break;
+
+    case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x91:
+        f_unop(g, false, op - 0x8b);
+        break;
+    case 0x92: f_binop(g, false, SSE_ADD); break;
+    case 0x93: f_binop(g, false, SSE_SUB); break;
+    case 0x94: f_binop(g, false, SSE_MUL); break;
+    case 0x95: f_binop(g, false, SSE_DIV); break;
+    case 0x96: f_minmax(g, false, true); break;
+    case 0x97: f_minmax(g, false, false); break;
+    case 0x98: f_copysign(g, false); break;
+    case 0x99: case 0x9a: case 0x9b: case 0x9c: case 0x9d: case 0x9e: case 0x9f:
+        f_unop(g, true, op - 0x99);
+        break;
+    case 0xa0: f_binop(g, true, SSE_ADD); break;
+    case 0xa1: f_binop(g, true, SSE_SUB); break;
+    case 0xa2: f_binop(g, true, SSE_MUL); break;
+    case 0xa3: f_binop(g, true, SSE_DIV); break;
+    case 0xa4: f_minmax(g, true, true); break;
+    case 0xa5: f_minmax(g, true, false); break;
+    case 0xa6: f_copysign(g, true); break;
+
+    case 0xa7: { /* i32.wrap_i64 */
+        val a = pop(g);
+        if (a.kind == V_CONST) {
+            push_const(g, WASM_I32, (uint32_t)a.imm);
+        } else if (a.kind != V_REG) {
+            /* little-endian: the low half is at the same address */
+            push(g, a.kind, WASM_I32)->local = a.local;
+        } else {
+            x64_mov_rr(g->a, false, a.reg, a.reg);
+            push_reg(g, WASM_I32, a.reg);
+        }
+        break;
+    }
+    case 0xa8: f_trunc(g, false, false, true, false); break;
+    case 0xa9: f_trunc(g, false, false, false, false); break;
+    case 0xaa: f_trunc(g, true, false, true, false); break;
+    case 0xab: f_trunc(g, true, false, false, false); break;
+    case 0xac: { /* i64.extend_i32_s */
+        val a = pop(g);
+        if (a.kind == V_CONST) {
+            push_const(g, WASM_I64, (uint64_t)(int64_t)(int32_t)(uint32_t)a.imm);
+            break;
+        }
+        int r = to_reg(g, &a);
+        x64_movsxd_rr(g->a, r, r);
+        push_reg(g, WASM_I64, r);
+        break;
+    }
+    case 0xad: { /* i64.extend_i32_u */
+        val a = pop(g);
+        if (a.kind == V_CONST) {
+            push_const(g, WASM_I64, (uint32_t)a.imm);
+            break;
+        }
+        int r = to_reg(g, &a);
+        x64_mov_rr(g->a, false, r, r);
+        push_reg(g, WASM_I64, r);
+        break;
+    }
+    case 0xae: f_trunc(g, false, true, true, false); break;
+    case 0xaf: f_trunc(g, false, true, false, false); break;
+    case 0xb0: f_trunc(g, true, true, true, false); break;
+    case 0xb1: f_trunc(g, true, true, false, false); break;
+    case 0xb2: f_convert(g, false, false, true); break;
+    case 0xb3: f_convert(g, false, false, false); break;
+    case 0xb4: f_convert(g, false, true, true); break;
+    case 0xb5: f_convert(g, false, true, false); break;
+    case 0xb6: case 0xbb: { /* demote / promote */
+        val a = pop(g);
+        int x = to_reg(g, &a);
+        x64_cvtf2f(g->a, op == 0xb6, x, x);
+        push_reg(g, op == 0xb6 ? WASM_F32 : WASM_F64, x);
+        break;
+    }
+    case 0xb7: f_convert(g, true, false, true); break;
+    case 0xb8: f_convert(g, true, false, false); break;
+    case 0xb9: f_convert(g, true, true, true); break;
+    case 0xba: f_convert(g, true, true, false); break;
+    case 0xbc: reinterpret(g, WASM_I32); break;
+    case 0xbd: reinterpret(g, WASM_I64); break;
+    case 0xbe: reinterpret(g, WASM_F32); break;
+    case 0xbf: reinterpret(g, WASM_F64); break;
+    case 0xc0: case 0xc1: case 0xc2: case 0xc3: case 0xc4: {
+        val a = pop(g);
+        bool w = op >= 0xc2;
+        int r = to_reg(g, &a);
+        if (op == 0xc0 || op == 0xc2)
+            x64_movsx8_rr(g->a, w, r, r);
+        else if (op == 0xc1 || op == 0xc3)
+            x64_movsx16_rr(g->a, w, r, r);
+        else
+            x64_movsxd_rr(g->a, r, r);
+        push_reg(g, w ? WASM_I64 : WASM_I32, r);
+        break;
+    }
+    case 0xd0: {
+        uint8_t t = rd_u8(g);
+        push_const(g, t, 0);
+        break;
+    }
+    case 0xd1: {
+        val a = pop(g);
+        int r = to_reg(g, &a);
+        x64_test_rr(g->a, true, r, r);
+        x64_setcc(g->a, CC_E, r);
+        x64_movzx8_rr(g->a, r, r);
+        push_reg(g, WASM_I32, r);
+        break;
+    }
+    case 0xd2: {
+        x = rd_u32(g);
+        if (x >= g->m->nfuncs) { fail(g, "bad function index"); break; }
+        int r = alloc_gpr(g);
+        x64_lea(g->a, true, r,
+                x64_m(R15, (int32_t)(g->c->layout.funcrefs + CTX_FUNCREF_SIZE * x)));
+        push_reg(g, WASM_FUNCREF, r);
+        break;
+    }
+    case 0xfc: op_prefix_fc(g); break;
+    default:
+        if (op >= 0x28 && op <= 0x35) {
+            rd_u32(g);
+            op_load(g, op, rd_u32(g));
+        } else if (op >= 0x36 && op <= 0x3e) {
+            rd_u32(g);
+            op_store(g, op, rd_u32(g));
+        } else if (op == 0xfd) {
+            fail(g, "SIMD instructions are not supported yet");
+        } else {
+            fail(g, "unknown instruction");
+        }
+        break;
+    }
+}
+
+/* ---- functions ---- */
+
+static int setup_locals(cg *g, const wasm_code *code)
+{
+    uint32_t n = g->nparams + code->nlocals;
+    if (n > g->cap_ltypes) {
+        uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
+        int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
+        uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
+        if (t)
+            g->ltypes = t;
+        if (pin)
+            g->lpin = pin;
+        if (w)
+            g->lweight = w;
+        if (!t || !pin || !w)
+            return -1;
+        g->cap_ltypes = n;
+    }
+    for (uint32_t i = 0; i < g->nparams; i++)
+        g->ltypes[i] = g->type->params[i];
+    uint32_t k = g->nparams;
+    for (uint32_t i = 0; i < code->nlocal_groups; i++) {
+        const wasm_local_group *lg = &g->m->local_groups[code->local_group + i];
+        for (uint32_t j = 0; j < lg->count && k < n; j++)
+            g->ltypes[k++] = lg->type;
+    }
+    g->nlocals = code->nlocals;
+    return 0;
+}
+
+/* Which integer locals live in rbx/r12/r13 for the whole function: a quick
+ * pass over the body weighs each local.get/set/tee by its loop depth (8x
+ * per level), and the heaviest integer locals win. */
+static void choose_pins(cg *g)
+{
+    uint32_t n = g->nparams + g->nlocals;
+    g->npinned = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        g->lpin[i] = -1;
+        g->lweight[i] = 0;
+    }
+    if (n == 0)
+        return;
+    const uint8_t *save = g->p;
+    uint64_t loops = 0;          /* bit i: nesting level i is a loop */
+    uint32_t depth = 0, loop_depth = 0;
+    while (g->p < g->end && !g->failed) {
+        uint8_t op = *g->p++;
+        if (op == 0x02 || op == 0x03 || op == 0x04) {
+            uint32_t np, nr;
+            const uint8_t *ps, *rs;
+            block_type(g, &np, &ps, &nr, &rs);
+            if (depth < 64 && op == 0x03) {
+                loops |= 1ull << depth;
+                loop_depth++;
+            } else if (depth < 64) {
+                loops &= ~(1ull << depth);
+            }
+            depth++;
+        } else if (op == 0x0b) {
+            if (depth == 0)
+                break;
+            depth--;
+            if (depth < 64 && (loops & (1ull << depth)))
+                loop_depth--;
+        } else if (op == 0x20 || op == 0x21 || op == 0x22) {
+            uint32_t x = rd_u32(g);
+            if (x < n) {
+                uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
+                g->lweight[x] = g->lweight[x] + w < g->lweight[x] ? UINT32_MAX : g->lweight[x] + w;
+            }
+        } else {
+            skip_immediates(g, op);
+        }
+    }
+    g->p = save;
+    g->failed = false;
+    for (uint32_t k = 0; k < NPIN; k++) {
+        uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t t = g->ltypes[i];
+            if ((t == WASM_I32 || t == WASM_I64) && g->lpin[i] < 0 && g->lweight[i] > bw) {
+                best = i;
+                bw = g->lweight[i];
+            }
+        }
+        if (best == UINT32_MAX)
+            break;
+        g->lpin[best] = (int8_t)pin_regs[k];
+        g->npinned++;
+    }
+}
+
+static void compile_function(cg *g, uint32_t func)
+{
+    const wasm_code *code = wasm_module_code(g->m, func);
+    g->func = func;
+    g->type = wasm_module_func_type(g->m, func);
+    g->nparams = g->type->nparams;
+    if (setup_locals(g, code) != 0) {
+        fail(g, "out of memory");
+        return;
+    }
+    g->sp = g->max_sp = 0;
+    g->nctl = 0;
+    g->gpr_used = g->xmm_used = 0;
+    g->unreachable = false;
+    g->dead_depth = 0;
+    lib_memset(g->trap_lbl, 0, sizeof g->trap_lbl);
+    g->dyn_trap_lbl = 0;
+    g->fuse.active = false;
+    g->max_out = 0;
+    g->save_base = code->max_stack_slots + 1;
+    g->nsaves = 0;
+    g->p = code->code;
+    g->end = code->body + code->size;
+    choose_pins(g);
+
+    x64_asm *a = g->a;
+    x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
+    /* Prologue: frame, stack check against the thread's limit, context. */
+    x64_push(a, RBP);
+    x64_mov_rr(a, true, RBP, RSP);
+    x64_byte(a, 0x4c);                   /* lea r11, [rsp - frame] (disp32, patched) */
+    x64_byte(a, 0x8d);
+    x64_byte(a, 0x9c);
+    x64_byte(a, 0x24);
+    size_t frame_patch = a->len;
+    x64_u32(a, 0);
+    x64_load(a, true, RAX, x64_m(R15, CTX_LIMITS));
+    x64_alu_rm(a, ALU_CMP, true, R11, x64_m(RAX, 0));
+    x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
+    x64_mov_rr(a, true, RSP, R11);
+    x64_store(a, true, x64_m(RBP, -8), R15);
+    if (g->nlocals > 0 && g->nlocals <= 8) {
+        x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
+        for (uint32_t j = 0; j < g->nlocals; j++)
+            x64_store(a, true, local_mem(g, g->nparams + j), RAX);
+    } else if (g->nlocals > 8) {
+        x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + g->nlocals))));
+        x64_mov_ri(a, false, RCX, g->nlocals);
+        x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
+        x64_rep_stosq(a);
+    }
+    /* Pinned locals: save the caller's register, load or zero the local. */
+    for (uint32_t k = 0; k < g->npinned; k++)
+        x64_store(a, true, x64_m(RBP, -(int32_t)(16 + 8 * k)), pin_regs[k]);
+    for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
+        int pin = g->lpin[i];
+        if (pin < 0)
+            continue;
+        if (i < g->nparams)
+            x64_load(a, is_w(g->ltypes[i]), pin, local_mem(g, i));
+        else
+            x64_alu_rr(a, ALU_XOR, false, pin, pin);
+    }
+
+    ctl *f = push_ctl(g);
+    if (g->failed)
+        return;
+    f->kind = C_FUNC;
+    f->label = x64_label(a);
+    f->height = 0;
+    f->nresults = g->type->nresults;
+    f->results = g->type->results;
+
+    while (!g->failed) {
+        if (g->p >= g->end) {
+            fail(g, "function body without end");
+            break;
+        }
+        uint8_t op = *g->p++;
+        if (g->unreachable) {
+            if (op == 0x02 || op == 0x03 || op == 0x04) {
+                uint32_t np, nr;
+                const uint8_t *ps, *rs;
+                block_type(g, &np, &ps, &nr, &rs);
+                g->dead_depth++;
+                continue;
+            }
+            if (op == 0x0b && g->dead_depth > 0) {
+                g->dead_depth--;
+                continue;
+            }
+            if (op == 0x05 && g->dead_depth > 0)
+                continue;
+            if (op != 0x0b && op != 0x05) {
+                skip_immediates(g, op);
+                continue;
+            }
+        }
+        if (op == 0x0b) {
+            if (op_end(g))
+                break;
+            continue;
+        }
+        compile_op(g, op);
+    }
+    if (g->failed)
+        return;
+    emit_trap_stubs(g);
+
+    uint32_t slots = g->max_sp;
+    if (g->nsaves) {
+        if (g->max_sp > g->save_base) {
+            fail(g, "operand stack deeper than the validator said");
+            return;
+        }
+        slots = g->save_base + g->nsaves;
+    }
+    uint64_t frame = 8ull * (FRAME_FIXED + g->nlocals + slots + g->max_out);
+    frame = (frame + 15) & ~15ull;
+    if (frame > 0x40000000) {
+        fail(g, "frame too large");
+        return;
+    }
+    if (!a->oom) {
+        uint32_t v = (uint32_t)-(int32_t)frame;
+        for (int i = 0; i < 4; i++)
+            a->buf[frame_patch + i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
+{
+    const wasm_module *m = c->module;
+    cg g;
+    lib_memset(&g, 0, sizeof g);
+    g.a = a;
+    g.c = c;
+    g.m = m;
+    g.err = err;
+    g.cpu = c->eng->cpu;
+    uint32_t n = m->nfuncs - m->nimported_funcs;
+    g.func_labels = wasm_platform_calloc(n ? n : 1, sizeof *g.func_labels);
+    if (!g.func_labels) {
+        err->kind = WASM_ERR_RESOURCE;
+        lib_strlcpy(err->message, "out of memory", sizeof err->message);
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        g.func_labels[i] = x64_label(a);
+    for (uint32_t i = 0; i < n && !g.failed; i++) {
+        /* Functions start 16-byte aligned. */
+        while (a->len & 15)
+            x64_byte(a, 0xcc);
+        c->func_start[i] = (uint32_t)a->len;
+        compile_function(&g, m->nimported_funcs + i);
+        if (a->oom)
+            fail(&g, "out of memory");
+    }
+    if (!g.failed && x64_resolve(a) != 0)
+        fail(&g, "unresolved label");
+    wasm_platform_free(g.func_labels);
+    wasm_platform_free(g.stack);
+    wasm_platform_free(g.ctls);
+    wasm_platform_free(g.ltypes);
+    wasm_platform_free(g.lpin);
+    wasm_platform_free(g.lweight);
+    return g.failed ? -1 : 0;
+}
