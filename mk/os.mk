@@ -42,3 +42,16 @@ TEST_BUILD += $(OS_ASAN_BINS)
 # `coral run FILE.wasm` (without --invoke) runs FILE with the real coral
 # module (host/os_run.c, called from host/cli_run.c).
 $(BUILD)/coral: $(HOST_OS_OBJS) $(BUILD)/host/host/os_run.o
+
+# build/coral under ASan+UBSan too: tests/steps/15-os-asan runs userboot and
+# the examples with it (real threads, real traps, leaks checked at exit).
+ifneq ($(CORAL_OBJS),)
+OS_ASAN_CORAL_OBJS := $(patsubst $(BUILD)/host/%,$(BUILD)/os-asan/%,$(CORAL_OBJS) \
+                        $(BUILD)/host/host/os_run.o)
+
+$(BUILD)/os-asan/coral: $(OS_ASAN_CORAL_OBJS) $(OS_ASAN_OBJS)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) $^ -pthread -o $@
+
+-include $(OS_ASAN_CORAL_OBJS:.o=.d)
+TEST_BUILD += $(BUILD)/os-asan/coral
+endif
