@@ -9,6 +9,12 @@ HOST_OS_OBJS   := $(OS_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/host/sys.o
 KERNEL_OS_OBJS := $(OS_SRCS:%.c=$(BUILD)/kernel/%.o)
 HOST_OS_LIBS   := -pthread
 
+# sys.h in the kernel (kernel/coral/kernel/sys_kernel.c) needs the kernel's
+# threads: compiled (as a check, not yet linked) once they exist.
+ifneq ($(wildcard kernel/thread.h),)
+KERNEL_OS_OBJS += $(BUILD)/kernel/kernel/coral/kernel/sys_kernel.o
+endif
+
 -include $(HOST_OS_OBJS:.o=.d) $(KERNEL_OS_OBJS:.o=.d)
 
 ALL        += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
