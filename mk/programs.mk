@@ -19,7 +19,7 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
-                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -57,6 +57,13 @@ $(PROG_DIR)/rust/libcoral.rlib: sdk/rust/src/lib.rs
 
 $(PROG_DIR)/hello_rust.wasm: programs/examples/hello_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib
 	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name hello_rust \
+	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
+
+# It embeds child.wasm with include_bytes!(env!("CHILD_WASM")).
+$(PROG_DIR)/parent_rust.wasm: programs/examples/parent_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib \
+                              $(PROG_DIR)/child.wasm
+	CHILD_WASM=$(abspath $(PROG_DIR)/child.wasm) \
+	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name parent_rust \
 	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
 
 programs: $(PROG_WASMS)
