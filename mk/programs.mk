@@ -19,7 +19,8 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
-                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
+                $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -33,8 +34,9 @@ $(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
-# Test programs (tests/programs/): bad arguments to every call, costs.
-$(PROG_DIR)/obj/badcalls.o $(PROG_DIR)/obj/costs.o: $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
+# Test programs (tests/programs/): bad arguments to every call, costs, kill.
+TEST_PROG_OBJS := $(patsubst tests/programs/%.c,$(PROG_DIR)/obj/%.o,$(wildcard tests/programs/*.c))
+$(TEST_PROG_OBJS): $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
@@ -47,6 +49,7 @@ $(PROG_DIR)/gen/%_wasm.h: $(PROG_DIR)/%.wasm
 	xxd -i -n $*_wasm $< > $@.tmp && mv $@.tmp $@
 
 $(PROG_DIR)/obj/parent.o: $(PROG_DIR)/gen/child_wasm.h
+$(PROG_DIR)/obj/killer.o: $(PROG_DIR)/gen/forever_wasm.h
 $(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h
 
 # Rust: the SDK crate as an rlib, then each program as a cdylib.
