@@ -14,9 +14,10 @@
  *       result on its own line. A trap prints its kind and the Wasm
  *       backtrace on stderr and exits 1. --time prints the compile,
  *       instantiate and call times on stderr.
- *   coral compile [--explicit-bounds] FILE.wasm
+ *   coral compile [--explicit-bounds] [--dump OUT.bin] FILE.wasm
  *       compiles and prints the code section size, the machine code size,
- *       the compile time (best of 5) and the speed in MB/s of code section.
+ *       the compile time (best of 5) and the speed in MB/s of code section;
+ *       --dump writes the machine code for objdump.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -341,13 +342,18 @@ out:
 int coral_cmd_compile(int argc, char **argv)
 {
     unsigned flags = 0;
+    const char *dump = NULL;
     int i = 1;
-    if (i < argc && strcmp(argv[i], "--explicit-bounds") == 0) {
-        flags |= WASM_MODULE_EXPLICIT_BOUNDS;
-        i++;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--explicit-bounds") == 0)
+            flags |= WASM_MODULE_EXPLICIT_BOUNDS;
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump = argv[++i];
+        else
+            break;
     }
     if (i + 1 != argc) {
-        fprintf(stderr, "usage: coral compile [--explicit-bounds] FILE.wasm\n");
+        fprintf(stderr, "usage: coral compile [--explicit-bounds] [--dump OUT.bin] FILE.wasm\n");
         return 2;
     }
     char why[512];
@@ -388,6 +394,18 @@ int coral_cmd_compile(int argc, char **argv)
         printf("compile (decode + validate + compile, best of 5): %.3f ms, %.1f MB/s of code section\n",
                secs * 1e3, secs > 0 ? (double)s.code_bytes / secs / 1e6 : 0.0);
         status = 0;
+        if (dump) {
+            FILE *f = fopen(dump, "wb");
+            if (!f || fwrite(s.machine_code, 1, s.machine_bytes, f) != s.machine_bytes) {
+                fprintf(stderr, "coral: cannot write %s\n", dump);
+                status = 1;
+            } else {
+                printf("machine code written to %s (objdump -D -b binary -mi386:x86-64 %s)\n",
+                       dump, dump);
+            }
+            if (f)
+                fclose(f);
+        }
         wasm_module_free(m);
     }
     wasm_engine_free(engine);

@@ -6,6 +6,8 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/vm.h"
+#include "kernel/time.h"
+#include "kernel/thread.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/exit.h"
@@ -59,6 +61,9 @@ void kmain(uint32_t magic, uint32_t info)
     paging_init();
     vm_init();
     tsc_calibrate();
+    time_init();
+    sched_init();
+    sti();
     uint64_t now = rdtsc();
     kprintf("\n");
     print_memory_map();

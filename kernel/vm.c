@@ -126,7 +126,9 @@ void vm_decommit(vm_region *r, uint64_t off, uint64_t len)
 {
     len = round_up(len);
     KASSERT(range_ok(r, off, len));
-    for (uint64_t o = off; o < off + len; o += PAGE_SIZE) {
+    /* Stops once nothing is committed: releasing a mostly empty 8 GiB
+     * reservation (a Wasm memory) must not walk its 2 million pages. */
+    for (uint64_t o = off; o < off + len && r->committed; o += PAGE_SIZE) {
         if (paging_query(r->base + o, 0)) {
             unmap_page(r->base + o);
             r->committed--;

@@ -17,8 +17,9 @@ KERNEL_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x86_64/*.c tests/kernel/*.c)
 KERNEL_ASMS := $(wildcard kernel/arch/x86_64/*.S)
+include mk/kwasm.mk
 KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/kernel/%.o) $(KERNEL_ASMS:%.S=$(BUILD)/kernel/%.o) \
-               $(KERNEL_LIB_OBJS)
+               $(KERNEL_LIB_OBJS) $(KERNEL_WASM_OBJS) $(KWASM_GEN_OBJS)
 KERNEL_ELF  := $(BUILD)/kernel/coral.elf
 KERNEL_ISO  := $(BUILD)/coral.iso
 

@@ -284,6 +284,16 @@ uintptr_t wasm_fault_to_trap(uintptr_t pc, uintptr_t fault_addr, int fault, uint
     return c->eng->trap_stub;
 }
 
+/* Called by the platform with interrupts off (or from a signal handler). */
+uintptr_t wasm_interrupt_to_trap(uintptr_t pc, int kind, uint64_t *arg)
+{
+    wasm_compiled *c = wasm_platform_code_lookup(pc, NULL);
+    if (!c || c->tag != OWNER_MODULE)
+        return 0;
+    *arg = (uint64_t)kind;
+    return c->eng->trap_stub;
+}
+
 void wasm_module_get_stats(const wasm_module *m, wasm_module_stats *out)
 {
     const wasm_compiled *c = m->backend;
@@ -292,4 +302,5 @@ void wasm_module_get_stats(const wasm_module *m, wasm_module_stats *out)
     for (uint32_t i = 0; i < out->functions; i++)
         out->code_bytes += m->code[i].size;
     out->machine_bytes = c ? c->code_size : 0;
+    out->machine_code = c ? c->code : NULL;
 }

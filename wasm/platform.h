@@ -94,6 +94,15 @@ enum {
  * returned address. Async-signal-safe: no allocation, no locks. */
 uintptr_t wasm_fault_to_trap(uintptr_t pc, uintptr_t fault_addr, int fault, uint64_t *arg);
 
+/* Defined by the engine, for a platform that interrupts running Wasm code
+ * (a kill request acted on from the timer, or on a thread switched out by
+ * it). If `pc` lies in a module's compiled code, where a trap may be forced
+ * at any instruction, returns the trap stub's address and sets *arg to
+ * `kind` (a wasm_trap_kind, usually WASM_TRAP_KILLED); the caller then
+ * proceeds as for wasm_fault_to_trap. Returns 0 elsewhere (the engine's own
+ * stubs, C code): try again later. No allocation, no locks. */
+uintptr_t wasm_interrupt_to_trap(uintptr_t pc, int kind, uint64_t *arg);
+
 /* CPU features the compiler may use, probed once (CPUID). */
 enum {
     WASM_CPU_SSSE3 = 1 << 0,

@@ -41,8 +41,10 @@ wasm_thread *wasm_thread_get(void)
     if (!t)
         return NULL;
     uintptr_t lo, hi;
-    if (wasm_platform_stack_bounds(&lo, &hi) == 0 && hi - lo > 2 * STACK_RESERVE)
-        t->limits.stack_limit = lo + STACK_RESERVE;
+    /* A known stack too small to keep the reserve gets a limit that every
+     * call fails (a trap) rather than none (an overflow). */
+    if (wasm_platform_stack_bounds(&lo, &hi) == 0)
+        t->limits.stack_limit = hi - lo > 2 * STACK_RESERVE ? lo + STACK_RESERVE : hi;
     *slot = t;
     return t;
 }

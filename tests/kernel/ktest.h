@@ -27,6 +27,22 @@ bool ktest_heap(void);
 bool ktest_heap_double_free(void);
 bool ktest_heap_large_double_free(void);
 bool ktest_heap_bad_free(void);
+bool ktest_timer(void);
+bool ktest_pic(void);
+bool ktest_threads(void);
+bool ktest_preempt(void);
+bool ktest_nonpreempt(void);
+bool ktest_sleep(void);
+bool ktest_waitq(void);
+bool ktest_sse(void);
+bool ktest_stack_guard(void);
+bool ktest_sched_cost(void);
+bool ktest_wasm(void);
+bool ktest_wasm_traps(void);
+bool ktest_wasm_reclaim(void);
+bool ktest_wasm_preempt(void);
+bool ktest_wasm_kill(void);
+bool ktest_wasm_guard_panic(void);
 
 #define KTEST_CHECK(cond) \
     do { if (!(cond)) return ktest_fail("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)

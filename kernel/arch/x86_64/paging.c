@@ -32,11 +32,14 @@ void paging_flush(uint64_t va)
 
 /* Replaces the 2 MiB page at *pde with a table of 512 4 KiB pages with the
  * same frames and flags. */
+static uint64_t ntables_made;        /* tables made after boot (never freed) */
+
 static bool split(uint64_t *pde)
 {
     uint64_t pa = pmm_alloc_zero();
     if (!pa)
         return false;
+    ntables_made++;
     uint64_t *pt = phys_to_virt(pa);
     uint64_t base = *pde & PTE_ADDR & ~(LARGE - 1);
     uint64_t flags = *pde & (0xfffull | PTE_NX) & ~PTE_PS;
@@ -62,6 +65,7 @@ static uint64_t *walk(uint64_t va, bool create, bool *large)
             uint64_t pa = pmm_alloc_zero();
             if (!pa)
                 return 0;
+            ntables_made++;
             *e = pa | PTE_P | PTE_W;
         } else if (*e & PTE_PS) {
             if (!create) {
@@ -178,4 +182,9 @@ void paging_init(void)
     for (uint64_t va = (uint64_t)_text_start; va < (uint64_t)_rodata_end; va += 4096)
         if (!paging_protect(DIRECT_MAP + va - KERNEL_VMA, PTE_NX))
             kpanic("paging: cannot protect the direct map of the kernel image");
+}
+
+uint64_t paging_tables_made(void)
+{
+    return ntables_made;
 }

@@ -40,6 +40,10 @@ uint64_t paging_query(uint64_t va, uint64_t *flags);
 /* Maps device memory (uncached) at DIRECT_MAP + pa; returns its address. */
 void *paging_map_mmio(uint64_t pa, uint64_t len);
 
+/* Page tables allocated after boot (by mappings and 2 MiB splits; they
+ * are never freed): frames that a test of exact reclaim must allow for. */
+uint64_t paging_tables_made(void);
+
 /* Invalidates the translation of `va` (on every CPU, once there are more). */
 void paging_flush(uint64_t va);
 

@@ -6,6 +6,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/kprintf.h"
 #include "kernel/panic.h"
+#include "kernel/arch/x86_64/kwasm_arch.h"
 #include <stddef.h>
 
 _Static_assert(offsetof(trapframe, rax) == 0x70 && offsetof(trapframe, rip) == 0x88 &&
@@ -76,6 +77,10 @@ void trap_set_handler(int vector, trap_handler *fn)
 /* Called by isr.S with interrupts off. */
 void trap_dispatch(trapframe *tf)
 {
+    /* A fault at a trap site of compiled Wasm code is a Wasm trap, not
+     * the kernel's: resume at the engine's trap stub. */
+    if (tf->vector < 32 && kwasm_fault(tf))
+        return;
     trap_handler *fn = handlers[tf->vector];
     bool handled = fn && fn(tf);
     if (tf->vector < 32 && !handled)

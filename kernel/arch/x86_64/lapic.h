@@ -1,0 +1,23 @@
+/* kernel/arch/x86_64/lapic.h: the local APIC and its timer, calibrated
+ * against the TSC (itself calibrated against the PIT), ticking periodically
+ * at LAPIC_HZ on LAPIC_TIMER_VECTOR. */
+#ifndef ARCH_LAPIC_H
+#define ARCH_LAPIC_H
+
+#include <stdint.h>
+
+#define LAPIC_TIMER_VECTOR 0x40
+#define LAPIC_SPURIOUS_VECTOR 0xff
+#define LAPIC_HZ 1000
+
+void lapic_init(void);
+
+/* Starts the periodic tick (the handler must call lapic_eoi). */
+void lapic_timer_start(void);
+void lapic_timer_stop(void);
+void lapic_eoi(void);
+
+/* Timer counts per second (after the divider), as calibrated. */
+uint64_t lapic_timer_hz(void);
+
+#endif

@@ -1,0 +1,289 @@
+/* kernel/thread.c: kernel threads, the run queue, sleeping and the tick.
+ *
+ * Everything here runs with interrupts off (the tick handler changes the
+ * same lists). schedule() picks the next ready thread round-robin, or the
+ * idle thread, and switches to it; a thread that has exited is freed by the
+ * next thread to run, once nothing runs on its stack any more. */
+#include "kernel/thread.h"
+#include "kernel/kmalloc.h"
+#include "kernel/kprintf.h"
+#include "kernel/panic.h"
+#include "kernel/pmm.h"
+#include "kernel/time.h"
+#include "kernel/kwasm.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "lib/string.h"
+
+extern void switch_context(uint64_t *save_rsp, uint64_t new_rsp);
+extern char thread_start[];
+extern char boot_stack_bottom[], boot_stack_top[];
+
+static thread boot_thread;
+static thread *current, *idle;
+static lib_list runq, sleepers, zombies, all;
+static int next_id, nthreads;
+static uint64_t nswitches;
+static int slice_left = SCHED_SLICE_TICKS;
+static bool need_resched;
+
+thread *thread_current(void) { return current; }
+int sched_thread_count(void) { return nthreads; }
+uint64_t sched_switch_count(void) { return nswitches; }
+
+static void make_ready(thread *t)
+{
+    t->state = THREAD_READY;
+    lib_list_push_back(&runq, &t->link);
+}
+
+static void reap(void)
+{
+    while (!lib_list_empty(&zombies)) {
+        thread *t = LIB_CONTAINER_OF(lib_list_pop_front(&zombies), thread, link);
+        lib_list_remove(&t->all_link);
+        vm_release(t->stack);
+        kfree(t->fpu_block);
+        kwasm_thread_free(t);
+        kfree(t);
+    }
+}
+
+/* Switches to the next ready thread (or idle). Interrupts are off. */
+static void schedule(void)
+{
+    thread *prev = current;
+    if (prev->state == THREAD_RUNNING && prev != idle)
+        make_ready(prev);
+    thread *next = lib_list_empty(&runq) ? idle : LIB_CONTAINER_OF(lib_list_pop_front(&runq), thread, link);
+    need_resched = false;
+    slice_left = SCHED_SLICE_TICKS;
+    next->state = THREAD_RUNNING;
+    if (next == prev)
+        return;
+    current = next;
+    next->switches++;
+    nswitches++;
+    fpu_save(prev->fpu);
+    switch_context(&prev->rsp, next->rsp);
+    /* Back in prev, switched to by someone else. */
+    fpu_restore(current->fpu);
+    reap();
+}
+
+/* The first C code of a new thread (from switch.S's thread_start). */
+void thread_main(thread *t)
+{
+    fpu_restore(t->fpu);
+    reap();
+    sti();
+    t->fn(t->arg);
+    thread_exit();
+}
+
+static void idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        cli();
+        if (!lib_list_empty(&runq))
+            schedule();
+        __asm__ volatile("sti; hlt" ::: "memory");   /* no wake-up lost in between */
+    }
+}
+
+static void sleep_insert(thread *t)
+{
+    lib_list *pos = sleepers.next;
+    while (pos != &sleepers && LIB_CONTAINER_OF(pos, thread, sleep_link)->wake_ns <= t->wake_ns)
+        pos = pos->next;
+    lib_list_push_back(pos, &t->sleep_link);     /* before pos */
+}
+
+/* Called on every tick, in the interrupt, after the EOI. A thread running
+ * compiled Wasm code is preemptible there (kwasm_tick looks the
+ * interrupted address up in the code registry). */
+static void sched_tick(trapframe *tf)
+{
+    bool in_wasm = kwasm_tick(tf);
+    uint64_t now = time_ns();
+    while (!lib_list_empty(&sleepers)) {
+        thread *t = LIB_CONTAINER_OF(sleepers.next, thread, sleep_link);
+        if (t->wake_ns > now)
+            break;
+        lib_list_remove(&t->sleep_link);
+        t->wake_ns = 0;
+        if (t->waiting_on) {
+            lib_list_remove(&t->link);
+            t->waiting_on = 0;
+        }
+        t->timed_out = true;
+        /* A thread whose time has come runs next, at once if the current
+         * thread may be preempted: sleeps end on time beside spinners. */
+        t->state = THREAD_READY;
+        lib_list_push_front(&runq, &t->link);
+        need_resched = true;
+    }
+    if (current == idle)
+        need_resched = !lib_list_empty(&runq);
+    else if (--slice_left <= 0 && !lib_list_empty(&runq))
+        need_resched = true;
+    if (need_resched && (current->preemptible || in_wasm)) {
+        thread *t = current;
+        t->preempted = tf;
+        schedule();
+        t->preempted = 0;
+    }
+}
+
+void sched_block(uint64_t wake_ns)
+{
+    thread *t = current;
+    t->state = THREAD_BLOCKED;
+    t->timed_out = false;
+    t->wake_ns = wake_ns;
+    if (wake_ns)
+        sleep_insert(t);
+    schedule();
+}
+
+void sched_wake(thread *t)
+{
+    if (t->state != THREAD_BLOCKED)
+        return;
+    if (t->waiting_on) {
+        lib_list_remove(&t->link);
+        t->waiting_on = 0;
+    }
+    if (t->wake_ns) {
+        lib_list_remove(&t->sleep_link);
+        t->wake_ns = 0;
+    }
+    t->timed_out = false;
+    make_ready(t);
+}
+
+static bool alloc_fpu(thread *t)
+{
+    t->fpu_block = kmalloc(fpu_area_size() + 63);
+    if (!t->fpu_block)
+        return false;
+    t->fpu = (void *)(((uint64_t)t->fpu_block + 63) & ~63ull);
+    fpu_area_init(t->fpu);
+    return true;
+}
+
+thread *thread_create(const char *name, void (*fn)(void *), void *arg, uint64_t stack_size)
+{
+    if (!stack_size)
+        stack_size = THREAD_STACK_DEFAULT;
+    stack_size = (stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    thread *t = kzalloc(sizeof *t);
+    if (!t)
+        return 0;
+    lib_strlcpy(t->name, name, sizeof t->name);
+    t->stack = vm_reserve(stack_size + PAGE_SIZE, t->name);   /* + the guard page below */
+    if (!t->stack || !vm_commit(t->stack, PAGE_SIZE, stack_size, VM_READ | VM_WRITE) || !alloc_fpu(t)) {
+        vm_release(t->stack);
+        kfree(t);
+        return 0;
+    }
+    t->stack_lo = t->stack->base + PAGE_SIZE;
+    t->stack_hi = t->stack_lo + stack_size;
+    t->fn = fn;
+    t->arg = arg;
+    /* What switch_context pops: r15 r14 r13 r12 rbx rbp, then thread_start;
+     * thread_start then runs with rsp 16-byte aligned. */
+    uint64_t *sp = (uint64_t *)(t->stack_hi - 16 - 7 * 8);
+    lib_memset(sp, 0, 7 * 8);
+    sp[3] = (uint64_t)t;
+    sp[6] = (uint64_t)thread_start;
+    t->rsp = (uint64_t)sp;
+
+    bool on = irq_save();
+    t->id = ++next_id;
+    lib_list_push_back(&all, &t->all_link);
+    if (fn != idle_loop) {
+        nthreads++;
+        make_ready(t);
+    }
+    irq_restore(on);
+    return t;
+}
+
+void thread_exit(void)
+{
+    cli();
+    thread *t = current;
+    KASSERT(t != &boot_thread && t != idle);
+    t->state = THREAD_DEAD;
+    lib_list_push_back(&zombies, &t->link);
+    nthreads--;
+    schedule();
+    kpanic("thread: a dead thread ran again");
+}
+
+void thread_yield(void)
+{
+    bool on = irq_save();
+    schedule();
+    irq_restore(on);
+}
+
+void thread_safe_point(void)
+{
+    if (need_resched)
+        thread_yield();
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    bool on = irq_save();
+    sched_block(time_ns() + ns);
+    irq_restore(on);
+}
+
+void thread_set_preemptible(bool on)
+{
+    current->preemptible = on;
+}
+
+/* A double fault with rsp in (or just above) a thread's guard page is a
+ * kernel stack overflow: say so before the panic. */
+static bool double_fault(trapframe *tf)
+{
+    for (lib_list *p = all.next; p != &all; p = p->next) {
+        thread *t = LIB_CONTAINER_OF(p, thread, all_link);
+        if (t->stack && tf->rsp >= t->stack_lo - PAGE_SIZE - 64 && tf->rsp < t->stack_lo + 256)
+            kprintf("thread: kernel stack overflow in thread %d '%s' (rsp %016lx, stack %016lx-%016lx)\n",
+                    t->id, t->name, tf->rsp, t->stack_lo, t->stack_hi);
+    }
+    return false;
+}
+
+void sched_init(void)
+{
+    fpu_init();
+    lib_list_init(&runq);
+    lib_list_init(&sleepers);
+    lib_list_init(&zombies);
+    lib_list_init(&all);
+    thread *b = &boot_thread;
+    lib_strlcpy(b->name, "main", sizeof b->name);
+    b->state = THREAD_RUNNING;
+    b->stack_lo = (uint64_t)boot_stack_bottom;
+    b->stack_hi = (uint64_t)boot_stack_top;
+    if (!alloc_fpu(b))
+        kpanic("thread: no memory for the boot thread");
+    fpu_save(b->fpu);
+    lib_list_push_back(&all, &b->all_link);
+    nthreads = 1;
+    current = b;
+    idle = thread_create("idle", idle_loop, 0, 16 * 1024);
+    if (!idle)
+        kpanic("thread: no memory for the idle thread");
+    idle->preemptible = true;
+    trap_set_handler(T_DF, double_fault);
+    time_set_tick_hook(sched_tick);
+}

@@ -1,0 +1,599 @@
+/* tests/kernel/ktest_wasm.c: scenarios for the engine inside the kernel:
+ * compiling and running modules (the .wat files of tests/kernel/wasm/, embedded at build
+ * time), a trap of each kind with the kernel going on, reclaim of frames
+ * and heap over 1,000 instances, preemption of threads spinning in
+ * compiled code, and killing an endless loop. Wasm runs on threads with
+ * THREAD_STACK_WASM stacks; the boot thread's 16 KiB stack is too small
+ * for it (every call there is a stack-exhaustion trap, checked too). */
+#include "tests/kernel/ktest.h"
+#include "kernel/kmalloc.h"
+#include "kernel/kprintf.h"
+#include "kernel/kwasm.h"
+#include "kernel/multiboot.h"
+#include "kernel/pmm.h"
+#include "kernel/thread.h"
+#include "kernel/time.h"
+#include "kernel/waitq.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/paging.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "wasm/wasm.h"
+
+#define MS 1000000ull
+
+extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[];
+extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len;
+
+/* ---- running something on a thread with a Wasm-sized stack ---- */
+
+typedef struct job {
+    void (*fn)(struct job *);
+    void *arg;
+    bool ok;
+    wasm_error err;
+    int rc;
+    thread *t;
+    volatile bool done;
+    waitq q;
+} job;
+
+static void job_main(void *p)
+{
+    job *j = p;
+    j->fn(j);
+    bool on = irq_save();
+    j->done = true;
+    waitq_wake_all(&j->q);
+    irq_restore(on);
+}
+
+static bool job_start(job *j, const char *name, void (*fn)(job *), void *arg)
+{
+    lib_memset(j, 0, sizeof *j);
+    waitq_init(&j->q);
+    j->fn = fn;
+    j->arg = arg;
+    j->t = thread_create(name, job_main, j, THREAD_STACK_WASM);
+    return j->t != 0;
+}
+
+static bool job_wait(job *j, uint64_t timeout_ns)
+{
+    uint64_t end = time_ns() + timeout_ns;
+    bool on = irq_save();
+    while (!j->done && time_ns() < end)
+        waitq_wait(&j->q, end - time_ns());
+    irq_restore(on);
+    return j->done;
+}
+
+/* Runs fn on a fresh Wasm thread and waits for it. */
+static bool run_job(void (*fn)(job *), void *arg)
+{
+    job j;
+    if (!job_start(&j, "wasm-test", fn, arg))
+        return ktest_fail("no memory for a thread");
+    if (!job_wait(&j, 60000 * MS))
+        return ktest_fail("the Wasm thread did not finish");
+    return j.ok;
+}
+
+/* ---- modules and calls ---- */
+
+static wasm_engine *engine;
+
+static wasm_module *load(const unsigned char *bytes, unsigned long len, unsigned flags)
+{
+    wasm_error err;
+    uint64_t t0 = time_ns();
+    wasm_module *m = wasm_module_new(engine, bytes, len, flags, &err);
+    if (!m) {
+        ktest_fail("module: %s", err.message);
+        return 0;
+    }
+    wasm_module_stats st;
+    wasm_module_get_stats(m, &st);
+    kprintf("wasm: compiled %lu bytes (%u functions, %lu bytes of code) into %lu bytes of x86-64 in %lu us%s\n",
+            len, st.functions, st.code_bytes, st.machine_bytes, (time_ns() - t0) / 1000,
+            flags & WASM_MODULE_EXPLICIT_BOUNDS ? " (explicit bounds)" : "");
+    return m;
+}
+
+static wasm_func *export_func(wasm_instance *inst, const char *name)
+{
+    wasm_extern ex;
+    if (wasm_instance_export(inst, name, lib_strlen(name), &ex) != 0 || ex.kind != WASM_EXTERN_FUNC)
+        return 0;
+    return ex.of.func;
+}
+
+/* Calls export `name` with up to 2 i32/i64/f64 arguments (the types of the
+ * function); returns 0 and the results, or -1 and *err. */
+static int call(wasm_instance *inst, const char *name, const uint64_t *args, uint32_t nargs,
+                uint64_t *res, uint32_t nres, wasm_error *err)
+{
+    wasm_func *f = export_func(inst, name);
+    if (!f) {
+        err->kind = WASM_ERR_ARGUMENT;
+        lib_strlcpy(err->message, "no such export", sizeof err->message);
+        return -1;
+    }
+    const uint8_t *pt, *rt;
+    uint32_t np, nr;
+    wasm_func_type(f, &pt, &np, &rt, &nr);
+    wasm_val a[4], r[4];
+    if (np != nargs || nr != nres || np > 4 || nr > 4) {
+        err->kind = WASM_ERR_ARGUMENT;
+        lib_strlcpy(err->message, "wrong arity", sizeof err->message);
+        return -1;
+    }
+    for (uint32_t i = 0; i < np; i++) {
+        a[i].type = pt[i];
+        a[i].of.i64 = pt[i] == WASM_I32 ? (uint32_t)args[i] : args[i];
+    }
+    if (wasm_func_call(f, a, np, r, nr, err) != 0)
+        return -1;
+    for (uint32_t i = 0; i < nr; i++)
+        res[i] = rt[i] == WASM_I32 ? r[i].of.i32 : r[i].of.i64;
+    return 0;
+}
+
+/* env.print(ptr, len): the string from the caller's memory, checked. */
+static int host_print(wasm_caller *caller, uint64_t *slots)
+{
+    uint64_t size;
+    uint8_t *mem = wasm_caller_memory(caller, &size);
+    uint32_t ptr = (uint32_t)slots[0], len = (uint32_t)slots[1];
+    if (!mem || ptr > size || len > size - ptr)
+        return 1;
+    kprintf("wasm says: %.*s\n", (int)len, (const char *)mem + ptr);
+    return 0;
+}
+
+/* env.fail(): asks for a trap. */
+static int host_fail(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    (void)slots;
+    return 1;
+}
+
+static const uint8_t t_i32[] = { WASM_I32, WASM_I32 };
+
+static wasm_instance *instantiate(wasm_module *m, wasm_func *import)
+{
+    wasm_error err;
+    wasm_extern ex = { .kind = WASM_EXTERN_FUNC, .of.func = import };
+    wasm_instance *inst = wasm_instance_new(m, &ex, import ? 1 : 0, &err);
+    if (!inst)
+        ktest_fail("instance: %s", err.message);
+    return inst;
+}
+
+/* ---- wasm: arithmetic, memory, calls, memory.grow ---- */
+
+#define EXPECT(name, args, nargs, nres, ...) \
+    do { if (!expect(inst, name, args, nargs, nres, (const uint64_t[]){ __VA_ARGS__ })) return false; } while (0)
+
+static bool expect(wasm_instance *inst, const char *name, const uint64_t *args, uint32_t nargs,
+                   uint32_t nres, const uint64_t *want)
+{
+    uint64_t res[4];
+    wasm_error err;
+    if (call(inst, name, args, nargs, res, nres, &err) != 0)
+        return ktest_fail("%s: %s", name, err.message);
+    for (uint32_t i = 0; i < nres; i++)
+        if (res[i] != want[i])
+            return ktest_fail("%s: result %u is %lx, expected %lx", name, i, res[i], want[i]);
+    kprintf("wasm: %s(", name);
+    for (uint32_t i = 0; i < nargs; i++)
+        kprintf("%s%ld", i ? ", " : "", (int64_t)args[i]);
+    kprintf(") =");
+    for (uint32_t i = 0; i < nres; i++)
+        kprintf(" %ld", (int64_t)res[i]);
+    kprintf("\n");
+    return true;
+}
+
+static bool basic_run(unsigned flags)
+{
+    wasm_module *m = load(kwasm_mod_basic, kwasm_mod_basic_len, flags);
+    if (!m)
+        return false;
+    wasm_func *print = wasm_func_new_host(engine, t_i32, 2, 0, 0, host_print, 0);
+    wasm_instance *inst = instantiate(m, print);
+    wasm_func_free(print);
+    if (!inst)
+        return false;
+
+    EXPECT("add", ((uint64_t[]){ 2, 3 }), 2, 1, 5);
+    EXPECT("add", ((uint64_t[]){ 0x7fffffff, 1 }), 2, 1, 0x80000000);
+    uint64_t fac = 1;
+    for (uint64_t i = 2; i <= 20; i++)
+        fac *= i;
+    EXPECT("fac", ((uint64_t[]){ 20 }), 1, 1, fac);
+    /* 3.0, 4.0 -> 5.0, as f64 bit patterns */
+    EXPECT("hypot", ((uint64_t[]){ 0x4008000000000000, 0x4010000000000000 }), 2, 1, 0x4014000000000000);
+    EXPECT("divs", ((uint64_t[]){ (uint32_t)-7, 2 }), 2, 2, (uint32_t)-3, (uint32_t)-1);
+    EXPECT("apply", ((uint64_t[]){ 0, 9 }), 2, 1, 81);
+    EXPECT("apply", ((uint64_t[]){ 1, 9 }), 2, 1, 18);
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < 1000; i++)
+        sum += i * i;
+    EXPECT("sumsq", ((uint64_t[]){ 1000 }), 1, 1, sum);
+    EXPECT("size", 0, 0, 1, 1);
+    EXPECT("grow", ((uint64_t[]){ 2 }), 1, 1, 1 * 1000 + 3);
+    EXPECT("size", 0, 0, 1, 3);
+    EXPECT("grow", ((uint64_t[]){ 6 }), 1, 1, (uint32_t)-1);      /* past the maximum, 8 */
+    EXPECT("grow", ((uint64_t[]){ 5 }), 1, 1, 3 * 1000 + 6);
+    EXPECT("size", 0, 0, 1, 8);
+    EXPECT("hello", 0, 0, 0, 0);
+
+    /* The kernel sees the same memory. */
+    wasm_extern ex;
+    KTEST_CHECK(wasm_instance_export(inst, "memory", 6, &ex) == 0 && ex.kind == WASM_EXTERN_MEMORY);
+    uint64_t size;
+    uint8_t *mem = wasm_memory_data(ex.of.memory, &size);
+    KTEST_CHECK(size == 8 * 65536);
+    KTEST_CHECK(lib_memcmp(mem + 16, "hello from compiled wasm", 24) == 0);
+    KTEST_CHECK(*(uint32_t *)(mem + 1024 + 4 * 999) == 999 * 999);
+    KTEST_CHECK(*(uint32_t *)(mem + size - 4) == 6);
+
+    wasm_instance_free(inst);
+    wasm_module_free(m);
+    return true;
+}
+
+static void wasm_job(job *j)
+{
+    j->ok = basic_run(0) && basic_run(WASM_MODULE_EXPLICIT_BOUNDS);
+}
+
+bool ktest_wasm(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    bool ok = run_job(wasm_job, 0);
+    wasm_engine_free(engine);
+    return ok;
+}
+
+/* ---- wasm-traps: one of each kind; the kernel goes on ---- */
+
+typedef struct trap_case {
+    const char *export;
+    wasm_trap_kind kind;
+    const char *func;           /* where it trapped */
+} trap_case;
+
+static const trap_case trap_cases[] = {
+    { "unreachable", WASM_TRAP_UNREACHABLE, "do_unreachable" },
+    { "oob", WASM_TRAP_MEMORY_OOB, "do_oob" },
+    { "oob_far", WASM_TRAP_MEMORY_OOB, "do_oob_far" },
+    { "div_zero", WASM_TRAP_DIV_ZERO, "do_div_zero" },
+    { "overflow", WASM_TRAP_INT_OVERFLOW, "do_overflow" },
+    { "convert", WASM_TRAP_INVALID_CONVERSION, "do_convert" },
+    { "undefined_element", WASM_TRAP_UNDEFINED_ELEMENT, "do_undefined" },
+    { "uninitialized_element", WASM_TRAP_UNINITIALIZED_ELEMENT, "do_uninitialized" },
+    { "type_mismatch", WASM_TRAP_INDIRECT_TYPE, "do_mismatch" },
+    { "table_oob", WASM_TRAP_TABLE_OOB, "do_table_oob" },
+    { "recurse", WASM_TRAP_STACK_EXHAUSTED, "do_recurse" },
+    { "host", WASM_TRAP_HOST, "do_host" },
+};
+
+static bool has(const char *s, const char *sub)
+{
+    size_t n = lib_strlen(sub);
+    for (; *s; s++)
+        if (lib_strncmp(s, sub, n) == 0)
+            return true;
+    return false;
+}
+
+static bool traps_run(unsigned flags)
+{
+    wasm_module *m = load(kwasm_mod_traps, kwasm_mod_traps_len, flags);
+    if (!m)
+        return false;
+    static const uint8_t t_res[] = { WASM_I32 };
+    wasm_func *fail = wasm_func_new_host(engine, 0, 0, t_res, 1, host_fail, 0);
+    wasm_instance *inst = instantiate(m, fail);
+    wasm_func_free(fail);
+    if (!inst)
+        return false;
+    for (size_t i = 0; i < sizeof trap_cases / sizeof trap_cases[0]; i++) {
+        const trap_case *c = &trap_cases[i];
+        wasm_func *f = export_func(inst, c->export);
+        KTEST_CHECK(f);
+        const uint8_t *pt, *rt;
+        uint32_t np, nr;
+        wasm_func_type(f, &pt, &np, &rt, &nr);
+        wasm_val res[1];
+        wasm_error err;
+        if (wasm_func_call(f, 0, 0, res, nr, &err) == 0)
+            return ktest_fail("%s: returned instead of trapping", c->export);
+        kprintf("trap: %s: %s\n", c->export, err.message);
+        if (err.kind != WASM_ERR_TRAP || err.trap != c->kind)
+            return ktest_fail("%s: trap kind %d (%s), expected %d (%s)", c->export, err.trap,
+                              wasm_trap_name(err.trap), c->kind, wasm_trap_name(c->kind));
+        char where[64];
+        /* A host function's trap is reported at the engine's host-call
+         * stub ("?"); its caller is the next frame. */
+        lib_snprintf(where, sizeof where, "%s in %s ", wasm_trap_name(c->kind),
+                     c->kind == WASM_TRAP_HOST ? "?" : c->func);
+        if (!has(err.message, where))
+            return ktest_fail("%s: the message does not say '%s'", c->export, where);
+        if (c->kind != WASM_TRAP_STACK_EXHAUSTED) {
+            lib_snprintf(where, sizeof where, "%s <- %s)", c->func, c->export);
+            if (!has(err.message, where))
+                return ktest_fail("%s: the backtrace does not end '%s'", c->export, where);
+        }
+    }
+    /* Still alive, and the instance still works. */
+    uint64_t r;
+    wasm_error err;
+    if (call(inst, "ok", 0, 0, &r, 1, &err) != 0 || r != 42)
+        return ktest_fail("ok after the traps: %s", err.message);
+    wasm_instance_free(inst);
+    wasm_module_free(m);
+    return true;
+}
+
+static void traps_job(job *j)
+{
+    j->ok = traps_run(0) && traps_run(WASM_MODULE_EXPLICIT_BOUNDS);
+}
+
+bool ktest_wasm_traps(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    bool ok = run_job(traps_job, 0);
+    /* On the boot thread's 16 KiB stack no Wasm call fits the reserve:
+     * every call is a stack-exhaustion trap, never an overflow. */
+    if (ok) {
+        wasm_module *m = load(kwasm_mod_traps, kwasm_mod_traps_len, 0);
+        KTEST_CHECK(m);
+        static const uint8_t t_res[] = { WASM_I32 };
+        wasm_func *fail = wasm_func_new_host(engine, 0, 0, t_res, 1, host_fail, 0);
+        wasm_instance *inst = instantiate(m, fail);
+        wasm_func_free(fail);
+        KTEST_CHECK(inst);
+        uint64_t r;
+        wasm_error err;
+        KTEST_CHECK(call(inst, "ok", 0, 0, &r, 1, &err) == -1 && err.trap == WASM_TRAP_STACK_EXHAUSTED);
+        kprintf("trap: on the boot stack: %s\n", err.message);
+        wasm_instance_free(inst);
+        wasm_module_free(m);
+    }
+    wasm_engine_free(engine);
+    return ok;
+}
+
+/* ---- wasm-reclaim: 1,000 instances leave frames and heap as they were ---- */
+
+static int cycle(wasm_module *m, wasm_func *print)
+{
+    wasm_instance *inst = instantiate(m, print);
+    if (!inst)
+        return -1;
+    uint64_t r;
+    wasm_error err;
+    int rc = call(inst, "grow", (uint64_t[]){ 3 }, 1, &r, 1, &err) == 0 && r == 1004 &&
+             call(inst, "sumsq", (uint64_t[]){ 100 }, 1, &r, 1, &err) == 0 ? 0 : -1;
+    wasm_instance_free(inst);
+    return rc;
+}
+
+static void reclaim_job(job *j)
+{
+    int n = (int)(uintptr_t)j->arg;
+    wasm_module *m = load(kwasm_mod_basic, kwasm_mod_basic_len, 0);
+    wasm_func *print = wasm_func_new_host(engine, t_i32, 2, 0, 0, host_print, 0);
+    if (!m || !print)
+        return;
+    for (int i = 0; i < 10; i++)
+        if (cycle(m, print) != 0)
+            return;
+    uint64_t frames = pmm_free_count();
+    kmalloc_stats heap = kmalloc_stats_get();
+    uint64_t t0 = time_ns();
+    for (int i = 0; i < n; i++) {
+        if (cycle(m, print) != 0) {
+            ktest_fail("cycle %d failed", i);
+            return;
+        }
+    }
+    uint64_t us = (time_ns() - t0) / 1000;
+    uint64_t frames2 = pmm_free_count();
+    kmalloc_stats heap2 = kmalloc_stats_get();
+    kprintf("reclaim: %d instances (1 memory of 1+3 pages each) in %lu ms, %lu us each; "
+            "free frames %lu -> %lu, heap blocks %lu -> %lu, bytes %lu -> %lu\n",
+            n, us / 1000, us / n, frames, frames2, heap.blocks, heap2.blocks, heap.bytes, heap2.bytes);
+    wasm_func_free(print);
+    wasm_module_free(m);
+    j->ok = frames == frames2 && heap.blocks == heap2.blocks && heap.bytes == heap2.bytes;
+    if (!j->ok)
+        ktest_fail("frames or heap not reclaimed");
+}
+
+/* Whole modules too: compile, instantiate, run, free. */
+static void reclaim_modules_job(job *j)
+{
+    int n = (int)(uintptr_t)j->arg;
+    wasm_func *print = wasm_func_new_host(engine, t_i32, 2, 0, 0, host_print, 0);
+    uint64_t frames = 0, tables = 0, t0 = 0;
+    kmalloc_stats heap = { 0 };
+    for (int i = -10; i < n; i++) {
+        if (i == 0) {
+            frames = pmm_free_count();
+            tables = paging_tables_made();
+            heap = kmalloc_stats_get();
+            t0 = time_ns();
+        }
+        wasm_error err;
+        wasm_module *m = wasm_module_new(engine, kwasm_mod_basic, kwasm_mod_basic_len, 0, &err);
+        if (!m || cycle(m, print) != 0) {
+            ktest_fail("module cycle %d failed", i);
+            return;
+        }
+        wasm_module_free(m);
+    }
+    uint64_t us = (time_ns() - t0) / 1000;
+    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_made() - tables;
+    kmalloc_stats heap2 = kmalloc_stats_get();
+    /* Code frames come from all over memory (the frame allocator rotates),
+     * and making one executable splits its 2 MiB page of the direct map
+     * (its alias turns read-only): the page tables of those splits stay. */
+    kprintf("reclaim: %d modules compiled, instantiated, run and freed in %lu ms, %lu us each; "
+            "free frames %lu -> %lu (%lu new page tables for direct-map splits), heap blocks %lu -> %lu, bytes %lu -> %lu\n",
+            n, us / 1000, us / n, frames, frames2, tables2, heap.blocks, heap2.blocks, heap.bytes, heap2.bytes);
+    wasm_func_free(print);
+    j->ok = frames == frames2 + tables2 && heap.blocks == heap2.blocks && heap.bytes == heap2.bytes;
+    if (!j->ok)
+        ktest_fail("frames or heap not reclaimed");
+}
+
+bool ktest_wasm_reclaim(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    bool ok = run_job(reclaim_job, (void *)1000) && run_job(reclaim_modules_job, (void *)200);
+    wasm_engine_free(engine);
+    KTEST_CHECK(kwasm_code_regions() == 0);      /* every module's code and the stubs */
+    return ok;
+}
+
+/* ---- wasm-preempt: two threads spinning in compiled code both progress ---- */
+
+typedef struct spinner {
+    wasm_instance *inst;
+    const char *export;
+    volatile uint32_t *counter;     /* in its memory, or NULL */
+} spinner;
+
+static void spin_job(job *j)
+{
+    spinner *s = j->arg;
+    wasm_func *f = export_func(s->inst, s->export);
+    j->rc = f ? wasm_func_call(f, 0, 0, 0, 0, &j->err) : -2;
+}
+
+static wasm_instance *spin_instance(wasm_module *m, volatile uint32_t **counter)
+{
+    wasm_instance *inst = instantiate(m, 0);
+    if (!inst)
+        return 0;
+    wasm_extern ex;
+    uint64_t size;
+    if (counter && wasm_instance_export(inst, "memory", 6, &ex) == 0)
+        *counter = (volatile uint32_t *)wasm_memory_data(ex.of.memory, &size);
+    return inst;
+}
+
+/* Kills the job's thread and checks that its call ended with "killed". */
+static bool kill_and_check(job *j, const char *func)
+{
+    kwasm_kill(j->t);
+    if (!job_wait(j, 5000 * MS))
+        return ktest_fail("the killed thread did not stop");
+    if (j->rc != -1 || j->err.trap != WASM_TRAP_KILLED)
+        return ktest_fail("the call ended with %d (%s), not a kill", j->rc, j->err.message);
+    kprintf("kill: %s\n", j->err.message);
+    char where[64];
+    lib_snprintf(where, sizeof where, "killed in %s", func);
+    if (!has(j->err.message, where))
+        return ktest_fail("the message does not say '%s'", where);
+    return true;
+}
+
+bool ktest_wasm_preempt(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *m = load(kwasm_mod_spin, kwasm_mod_spin_len, 0);
+    KTEST_CHECK(m);
+    spinner s[2];
+    job j[2];
+    for (int i = 0; i < 2; i++) {
+        s[i].export = "count";
+        s[i].inst = spin_instance(m, &s[i].counter);
+        KTEST_CHECK(s[i].inst && s[i].counter);
+        KTEST_CHECK(job_start(&j[i], i ? "spinner-1" : "spinner-0", spin_job, &s[i]));
+    }
+    /* Neither thread ever yields: only the tick, seeing Wasm code, can
+     * switch between them (and back to this thread). */
+    thread_sleep_ns(50 * MS);
+    uint32_t a0 = *s[0].counter, a1 = *s[1].counter;
+    uint64_t sw0 = j[0].t->switches, sw1 = j[1].t->switches;
+    thread_sleep_ns(200 * MS);
+    uint32_t b0 = *s[0].counter, b1 = *s[1].counter;
+    uint64_t sw0b = j[0].t->switches, sw1b = j[1].t->switches;
+    kprintf("preempt: spinner 0 counted %u -> %u (%lu switches), spinner 1 %u -> %u (%lu switches)\n",
+            a0, b0, sw0b - sw0, a1, b1, sw1b - sw1);
+    KTEST_CHECK(b0 > a0 && b1 > a1);
+    KTEST_CHECK(sw0b - sw0 >= 2 && sw1b - sw1 >= 2);
+    for (int i = 0; i < 2; i++) {
+        if (!kill_and_check(&j[i], "count_forever"))
+            return false;
+        wasm_instance_free(s[i].inst);
+    }
+    wasm_module_free(m);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-kill: an endless loop without calls is killed ---- */
+
+bool ktest_wasm_kill(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *m = load(kwasm_mod_spin, kwasm_mod_spin_len, 0);
+    KTEST_CHECK(m);
+    spinner s = { .export = "spin" };
+    s.inst = spin_instance(m, 0);
+    KTEST_CHECK(s.inst);
+
+    /* 1: the thread is switched out in the loop (this thread's wake-up
+     * preempted it): its saved frame is redirected to the trap stub. */
+    job j;
+    KTEST_CHECK(job_start(&j, "endless", spin_job, &s));
+    thread_sleep_ns(30 * MS);
+    KTEST_CHECK(!j.done);
+    KTEST_CHECK(j.t->preempted != 0);
+    uint64_t t0 = time_ns();
+    if (!kill_and_check(&j, "spin_forever"))
+        return false;
+    kprintf("kill: a preempted loop stopped %lu us after the request\n", (time_ns() - t0) / 1000);
+
+    /* 2: the request comes before the thread enters Wasm: the first tick
+     * that finds it in the loop acts on it. */
+    KTEST_CHECK(job_start(&j, "endless-2", spin_job, &s));
+    kwasm_kill(j.t);
+    t0 = time_ns();
+    if (!kill_and_check(&j, "spin_forever"))
+        return false;
+    kprintf("kill: a loop killed before it started stopped after %lu us\n", (time_ns() - t0) / 1000);
+
+    wasm_instance_free(s.inst);
+    wasm_module_free(m);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-guard-panic: the kernel's own access to a guard page panics ---- */
+
+bool ktest_wasm_guard_panic(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_memory *mem = wasm_memory_new(engine, 1, 1, true, 0);
+    KTEST_CHECK(mem);
+    uint64_t size;
+    volatile uint8_t *p = wasm_memory_data(mem, &size);
+    kprintf("guard: reading offset %lu of a %lu-byte Wasm memory from C\n", size, size);
+    (void)p[size];
+    return ktest_fail("the read did not fault");
+}
