@@ -15,6 +15,15 @@ ifneq ($(wildcard kernel/thread.h),)
 KERNEL_OS_OBJS += $(BUILD)/kernel/kernel/coral/kernel/sys_kernel.o
 endif
 
+# With the engine in the kernel (kernel/kwasm.h), the kernel links all of
+# it and starts userboot from its Multiboot modules
+# (kernel/coral/kernel/userboot_kernel.c, called from kmain).
+ifneq ($(wildcard kernel/kwasm.h),)
+KERNEL_OS_OBJS += $(BUILD)/kernel/kernel/coral/kernel/userboot_kernel.o
+KERNEL_OBJS    += $(KERNEL_OS_OBJS)
+$(BUILD)/kernel/coral.stage1.elf $(KERNEL_ELF): $(KERNEL_OS_OBJS)
+endif
+
 -include $(HOST_OS_OBJS:.o=.d) $(KERNEL_OS_OBJS:.o=.d)
 
 ALL        += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)

@@ -407,7 +407,7 @@ static void boot_handles(void **state)
 {
     static const uint8_t a[] = "first module";
     static const uint8_t b[] = "second";
-    boot_module mods[2] = {
+    coral_bootmod mods[2] = {
         { a, sizeof a, "/boot/hello.wasm" },
         { b, sizeof b, "  trap.wasm  --flag x" },
     };
@@ -416,11 +416,11 @@ static void boot_handles(void **state)
     sys_lock();
     kobj *console_obj = kobj_new_plain(CORAL_KIND_CONSOLE);
     kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
-    assert_int_equal(boot_objects(console_obj, iocap, mods, 2, &objs, &n), 0);
+    assert_int_equal(coral_boot_objects(console_obj, iocap, mods, 2, &objs, &n), 0);
     assert_int_equal(n, 5);
     for (uint32_t i = 0; i < n; i++)
         assert_int_equal(htab_add(&self->table, objs[i]), (int32_t)i);
-    boot_objects_free(objs, n);
+    coral_boot_objects_free(objs, n);
     kobj_unref(console_obj);
     kobj_unref(iocap);
     sys_unlock();

@@ -13,6 +13,7 @@
 #include "kernel/coral/sys.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
+#include "kernel/kwasm.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/waitq.h"
@@ -69,10 +70,15 @@ void sys_yield(void)
     thread_yield();
 }
 
-int sys_thread_start(void (*fn)(void *arg), void *arg)
+sys_thread *sys_thread_start(void (*fn)(void *arg), void *arg)
 {
     /* Component threads run Wasm: they get a Wasm-sized stack. */
-    return thread_create("component", fn, arg, THREAD_STACK_WASM) ? 0 : -1;
+    return (sys_thread *)thread_create("component", fn, arg, THREAD_STACK_WASM);
+}
+
+void sys_thread_kill(sys_thread *t)
+{
+    kwasm_kill((thread *)t);
 }
 
 void sys_console_write(const char *s, size_t len)
