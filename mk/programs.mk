@@ -20,7 +20,8 @@ PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
                 $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
-                $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm
+                $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
+                $(PROG_DIR)/killspin.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -50,6 +51,7 @@ $(PROG_DIR)/gen/%_wasm.h: $(PROG_DIR)/%.wasm
 
 $(PROG_DIR)/obj/parent.o: $(PROG_DIR)/gen/child_wasm.h
 $(PROG_DIR)/obj/killer.o: $(PROG_DIR)/gen/forever_wasm.h
+$(PROG_DIR)/obj/killspin.o: $(PROG_DIR)/gen/spin_wasm.h
 $(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h
 
 # Rust: the SDK crate as an rlib, then each program as a cdylib.
@@ -74,3 +76,13 @@ programs: $(PROG_WASMS)
 
 ALL        += $(PROG_WASMS)
 TEST_BUILD += $(PROG_WASMS)
+
+# `make run` boots the kernel with userboot and the examples as Multiboot
+# modules (userboot first; the arguments after a module's file are its
+# boot arguments, here what userboot expects of it).
+CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
+    -m $(PROG_DIR)/hello_rust.wasm -m "$(PROG_DIR)/trap.wasm expect=trap" \
+    -m $(PROG_DIR)/parent.wasm -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm \
+    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm
+RUN_ARGS += $(CORAL_RUN_MODULES)
+run: $(PROG_WASMS)
