@@ -158,6 +158,7 @@ static const ktest tests[] = {
     { "wasm-reclaim", ktest_wasm_reclaim },
     { "wasm-preempt", ktest_wasm_preempt },
     { "wasm-kill", ktest_wasm_kill },
+    { "coral-reclaim", ktest_coral_reclaim },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
     { "hang", test_hang },
 };

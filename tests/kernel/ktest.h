@@ -44,6 +44,7 @@ bool ktest_wasm_traps(void);
 bool ktest_wasm_reclaim(void);
 bool ktest_wasm_preempt(void);
 bool ktest_wasm_kill(void);
+bool ktest_coral_reclaim(void);
 bool ktest_wasm_guard_panic(void);
 
 #define KTEST_CHECK(cond) \
