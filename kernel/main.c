@@ -1,6 +1,7 @@
 /* kernel/main.c: kmain, the first C code. boot.S calls it on the boot stack
  * in long mode, with the Multiboot magic (already checked) and the physical
  * address of the Multiboot information. */
+#include "kernel/demo.h"
 #include "kernel/kprintf.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
@@ -74,6 +75,9 @@ void kmain(uint32_t magic, uint32_t info)
     if (boot_arg("test", test, sizeof test))
         ktest_run(test);
 
+    /* Until userboot exists: the engine in the kernel, on two small modules. */
+    if (!demo_run())
+        arch_exit(false);
     kprintf("nothing to run yet: halting\n");
     arch_exit(true);
 }

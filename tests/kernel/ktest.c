@@ -157,6 +157,7 @@ static const ktest tests[] = {
     { "wasm-preempt", ktest_wasm_preempt },
     { "wasm-kill", ktest_wasm_kill },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
+    { "wasm-compile", ktest_wasm_compile },
     { "hang", test_hang },
 };
 
