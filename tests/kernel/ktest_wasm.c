@@ -23,8 +23,9 @@
 
 #define MS 1000000ull
 
-extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[];
-extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len;
+extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
+extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
+    kwasm_mod_naps_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -319,10 +320,7 @@ static bool traps_run(unsigned flags)
             return ktest_fail("%s: trap kind %d (%s), expected %d (%s)", c->export, err.trap,
                               wasm_trap_name(err.trap), c->kind, wasm_trap_name(c->kind));
         char where[64];
-        /* A host function's trap is reported at the engine's host-call
-         * stub ("?"); its caller is the next frame. */
-        lib_snprintf(where, sizeof where, "%s in %s ", wasm_trap_name(c->kind),
-                     c->kind == WASM_TRAP_HOST ? "?" : c->func);
+        lib_snprintf(where, sizeof where, "%s in %s ", wasm_trap_name(c->kind), c->func);
         if (!has(err.message, where))
             return ktest_fail("%s: the message does not say '%s'", c->export, where);
         if (c->kind != WASM_TRAP_STACK_EXHAUSTED) {
@@ -547,6 +545,17 @@ bool ktest_wasm_preempt(void)
 
 /* ---- wasm-kill: an endless loop without calls is killed ---- */
 
+#define NAP_MS 200u
+
+/* env.nap(): sleeps NAP_MS (the thread blocks in the kernel). */
+static int host_nap(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    (void)slots;
+    thread_sleep_ns(NAP_MS * MS);
+    return 0;
+}
+
 bool ktest_wasm_kill(void)
 {
     engine = wasm_engine_new();
@@ -578,6 +587,28 @@ bool ktest_wasm_kill(void)
         return false;
     kprintf("kill: a loop killed before it started stopped after %lu us\n", (time_ns() - t0) / 1000);
 
+    wasm_instance_free(s.inst);
+    wasm_module_free(m);
+
+    /* 3: the thread is blocked in a host function (env.nap sleeps): the
+     * kill takes effect when the host function returns to Wasm. */
+    m = load(kwasm_mod_naps, kwasm_mod_naps_len, 0);
+    KTEST_CHECK(m);
+    wasm_func *nap = wasm_func_new_host(engine, 0, 0, 0, 0, host_nap, 0);
+    s.export = "naps";
+    s.inst = instantiate(m, nap);
+    wasm_func_free(nap);
+    KTEST_CHECK(s.inst);
+    KTEST_CHECK(job_start(&j, "napper", spin_job, &s));
+    thread_sleep_ns(NAP_MS * MS / 2);
+    KTEST_CHECK(!j.done && !j.t->preempted);
+    t0 = time_ns();
+    if (!kill_and_check(&j, "naps_forever"))
+        return false;
+    uint64_t us = (time_ns() - t0) / 1000;
+    kprintf("kill: a thread blocked in a host function stopped %lu us after the request (naps of %u ms)\n",
+            us, NAP_MS);
+    KTEST_CHECK(us < 2 * NAP_MS * 1000);
     wasm_instance_free(s.inst);
     wasm_module_free(m);
     wasm_engine_free(engine);
