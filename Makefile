@@ -27,7 +27,7 @@ ALL        :=
 TEST_BUILD :=
 include mk/lib.mk mk/wasm.mk
 -include mk/host.mk mk/kernel.mk mk/bench.mk
--include mk/os.mk
+-include mk/os.mk mk/programs.mk
 include mk/unit.mk
 
 all: $(ALL)

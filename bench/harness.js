@@ -3,7 +3,8 @@
 //
 //   node bench/harness.js [--repeat N] [--only a,b,...] [--no-compile] [--no-run]
 //
-// Runners (all time the bench_run call alone; best of N, default 5):
+// Runners (all time the bench_run call alone, one call per process; best of
+// N processes, default 5, or of 3 when the first call takes over 3 s):
 //   native    build/bench/gcc/NAME    gcc -O2 (x86-64)
 //   clang     build/bench/clang/NAME  clang-14 -O2 (x86-64)
 //   turbofan  node --no-liftoff       V8's optimizing tier only
@@ -21,7 +22,8 @@ const { spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const B = (...p) => path.join(ROOT, 'build', ...p);
-const CORAL = B('coral');
+// BENCH_CORAL=path measures another build of the CLI (an older commit, say).
+const CORAL = process.env.BENCH_CORAL ? path.resolve(process.env.BENCH_CORAL) : B('coral');
 
 const opts = { repeat: 5, only: null, compile: true, run: true };
 for (let i = 2; i < process.argv.length; i++) {
@@ -55,7 +57,7 @@ function parseChecksum(text) {
   return m ? BigInt.asIntN(64, BigInt(m[1])).toString() : null;
 }
 
-// Runs a runner that repeats in-process (native main, run-wasm.js).
+// One process of the native main or of run-wasm.js.
 function runRepeating(cmd, args) {
   if (!fs.existsSync(cmd)) return { error: `n/a: ${path.relative(ROOT, cmd)} not built` };
   const r = sh(cmd, args, 600);
@@ -71,8 +73,7 @@ function runRepeating(cmd, args) {
   return out;
 }
 
-// Coral runs one call per process; the harness repeats the process. The CLI
-// contract (docs/performance.md): results on stdout, one per line, in
+// One coral process. The CLI contract (docs/performance.md): results on stdout, one per line, in
 // decimal; `time: S` on stderr for the call alone with --time. Options may
 // come after FILE (the form tried first) or before it.
 let coralForm = null;
@@ -101,20 +102,6 @@ function coralOnce(file) {
   }
   return { error: last };
 }
-function runCoral(file) {
-  if (!fs.existsSync(CORAL)) return { error: 'n/a: build/coral does not exist yet' };
-  let best = null, compile = Infinity;
-  for (let i = 0; i < opts.repeat; i++) {
-    const r = coralOnce(file);
-    if (r.error) return r;
-    if (best && r.checksum !== best.checksum) return { error: 'checksum changed between runs' };
-    if (r.compile_s !== undefined) compile = Math.min(compile, r.compile_s);
-    if (!best || r.s < best.s) best = r;
-  }
-  if (compile !== Infinity) best.compile_s = compile;
-  return best;
-}
-
 function benchNames() {
   const dir = path.join(ROOT, 'bench', 'programs');
   let names = fs.readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => f.slice(0, -2));
@@ -125,28 +112,54 @@ function benchNames() {
   return names;
 }
 
+// Every call is its own process (Coral's CLI makes one call per process, so
+// the others do too: each pays the same first-touch costs), and the runners
+// take turns round by round, so that a change in the machine's load over
+// the minutes spreads over all of them instead of hitting one.
 function runBenchmark(name) {
   const wasm = B('bench', 'wasm', `${name}.wasm`);
   const res = { name };
-  const runs = {
-    native: () => runRepeating(B('bench', 'gcc', name), ['run', String(opts.repeat)]),
-    clang: () => runRepeating(B('bench', 'clang', name), ['run', String(opts.repeat)]),
-    turbofan: () => runRepeating(process.execPath, [TIERS.turbofan, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, String(opts.repeat)]),
-    liftoff: () => runRepeating(process.execPath, [TIERS.liftoff, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, String(opts.repeat)]),
-    coral: () => runCoral(wasm),
+  const once = {
+    native: () => runRepeating(B('bench', 'gcc', name), ['run', '1']),
+    clang: () => runRepeating(B('bench', 'clang', name), ['run', '1']),
+    liftoff: () => runRepeating(process.execPath, [TIERS.liftoff, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, '1']),
+    turbofan: () => runRepeating(process.execPath, [TIERS.turbofan, ...V8_RUN, 'bench/run-wasm.js', 'run', wasm, '1']),
+    coral: () => fs.existsSync(CORAL) ? coralOnce(wasm)
+                                      : { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` },
   };
+  const st = {};
+  for (const k of Object.keys(once)) st[k] = { runs: 0, limit: opts.repeat, s: Infinity, compile: Infinity, inst: Infinity };
+  for (let round = 0; round < opts.repeat; round++) {
+    for (const [k, fn] of Object.entries(once)) {
+      const t = st[k];
+      if (t.error || t.runs >= t.limit) continue;
+      const r = fn();
+      if (r.error) { t.error = r.error; continue; }
+      if (t.checksum !== undefined && r.checksum !== t.checksum) { t.error = 'checksum changed between runs'; continue; }
+      t.checksum = r.checksum;
+      t.runs++;
+      t.s = Math.min(t.s, r.s);
+      if (r.compile_s !== undefined) t.compile = Math.min(t.compile, r.compile_s);
+      if (r.instantiate_s !== undefined) t.inst = Math.min(t.inst, r.instantiate_s);
+      if (round === 0 && r.s > 3) t.limit = Math.min(3, opts.repeat); /* slow: best of 3 */
+    }
+  }
   const sums = {};
-  for (const [runner, fn] of Object.entries(runs)) {
-    const r = fn();
-    res[`${runner}_s`] = r.error ? null : r.s;
-    if (r.checksum) sums[runner] = r.checksum;
-    if (r.error) res[`${runner}_error`] = r.error;
-    if (r.compile_s !== undefined) res[`${runner}_compile_s`] = r.compile_s;
-    if (r.instantiate_s !== undefined) res[`${runner}_instantiate_s`] = r.instantiate_s;
-    process.stderr.write(`  ${name} ${runner}: ${r.error ? r.error : r.s.toFixed(3) + ' s'}\n`);
+  for (const [k, t] of Object.entries(st)) {
+    res[`${k}_s`] = t.error || !t.runs ? null : t.s;
+    if (t.error) res[`${k}_error`] = t.error;
+    if (t.checksum !== undefined && !t.error) sums[k] = t.checksum;
+    if (t.compile !== Infinity) res[`${k}_compile_s`] = t.compile;
+    if (t.inst !== Infinity) res[`${k}_instantiate_s`] = t.inst;
+    process.stderr.write(`  ${name} ${k}: ${t.error ? t.error : t.s.toFixed(3) + ' s'}\n`);
   }
   res.checksums = sums;
   res.checksum_ok = Object.keys(sums).length > 0 && new Set(Object.values(sums)).size === 1;
+  if (!res.checksum_ok) {
+    // Name the odd ones out: those that differ from the native answer.
+    const want = sums.native ?? Object.values(sums)[0];
+    res.checksum_wrong = Object.keys(sums).filter((k) => sums[k] !== want);
+  }
   return res;
 }
 
@@ -192,7 +205,7 @@ function v8Compile(tier, file) {
 // `build/coral compile FILE.wasm --time`: decode, validate and compile the
 // whole module, one thread; `time: S` on stderr.
 function coralCompile(file) {
-  if (!fs.existsSync(CORAL)) return { error: 'n/a: build/coral does not exist yet' };
+  if (!fs.existsSync(CORAL)) return { error: `n/a: ${path.relative(ROOT, CORAL)} does not exist yet` };
   return bestOf(() => {
     let r = sh(CORAL, ['compile', file, '--time'], 300);
     let t = parseTimes(r.stderr);
@@ -272,11 +285,11 @@ function printRun(rows, g) {
   const cells = rows.map((r) => [r.name, fmtS(r.native_s), fmtS(r.clang_s), fmtS(r.liftoff_s),
     fmtS(r.turbofan_s), fmtS(r.coral_s), fmtR(r.liftoff_vs_native), fmtR(r.turbofan_vs_native),
     fmtR(r.coral_vs_native), fmtR(r.coral_vs_liftoff), fmtR(r.coral_vs_turbofan),
-    r.checksum_ok ? 'ok' : 'WRONG']);
+    r.checksum_ok ? 'ok' : `WRONG:${(r.checksum_wrong || []).join(',')}`]);
   cells.push(['geomean', fmtS(g.native_s), fmtS(g.clang_s), fmtS(g.liftoff_s), fmtS(g.turbofan_s),
     fmtS(g.coral_s), fmtR(g.liftoff_vs_native), fmtR(g.turbofan_vs_native), fmtR(g.coral_vs_native),
     fmtR(g.coral_vs_liftoff), fmtR(g.coral_vs_turbofan), `${g.rows}/${rows.length}`]);
-  console.log(`Run time in seconds (best of ${opts.repeat}, the bench_run call alone); ratios are time / time, lower is better for the first.`);
+  console.log(`Run time in seconds of the bench_run call alone (best of ${opts.repeat} processes, runners taking turns); ratios are time / time.`);
   console.log(table(head, cells));
   const errs = rows.filter((r) => r.coral_error).map((r) => r.coral_error);
   if (errs.length) console.log(`coral: ${[...new Set(errs)].join('; ')}`);

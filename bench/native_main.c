@@ -7,8 +7,9 @@
  *   ...
  *   checksum: <signed 64-bit decimal>
  *
- * Usage: NAME [run|smoke] [REPEAT]. It stops with status 1 when two calls
- * disagree (a program must redo all its setup on every call).
+ * Usage: NAME [run|smoke] [REPEAT]. A first call over 3 s makes it best of
+ * 3. It stops with status 1 when two calls disagree (a program must redo all
+ * its setup on every call).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -38,6 +39,7 @@ int main(int argc, char **argv) {
     long long sum = smoke ? bench_smoke() : bench_run();
     double t1 = now();
     printf("time: %.6f\n", t1 - t0);
+    if (i == 0 && t1 - t0 > 3 && repeat > 3) repeat = 3; /* slow: best of 3 */
     fflush(stdout);
     if (i == 0) first = sum;
     else if (sum != first) {

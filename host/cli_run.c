@@ -1,16 +1,23 @@
 /* host/cli_run.c: `coral run` and `coral compile`, the engine's execution
  * side of the CLI (host/coral.c dispatches here).
  *
- *   coral run [--explicit-bounds] [--time] FILE.wasm [--invoke NAME] [ARGS...]
+ *   coral run [--explicit-bounds] FILE.wasm ['BOOTFILE [ARGS...]'...]
+ *       runs FILE as Coral runs its first program (host/os_run.c): as a
+ *       component with the whole `coral` module, its `_start` on a thread of
+ *       its own, with userboot's boot handles (each BOOTFILE becomes a boot
+ *       module, its ARGS its arguments); exits with the component's exit
+ *       code, or 1 when it trapped or was killed.
+ *   coral run [--explicit-bounds] [--time] FILE.wasm --invoke NAME [ARGS...]
  *       instantiates FILE (imports from the emulated `coral` module:
  *       log(ptr, len) and exit(code)), then calls NAME with ARGS parsed by
  *       the parameter types (or `_start` without arguments) and prints each
  *       result on its own line. A trap prints its kind and the Wasm
  *       backtrace on stderr and exits 1. --time prints the compile,
  *       instantiate and call times on stderr.
- *   coral compile [--explicit-bounds] FILE.wasm
+ *   coral compile [--explicit-bounds] [--dump OUT.bin] FILE.wasm
  *       compiles and prints the code section size, the machine code size,
- *       the compile time (best of 5) and the speed in MB/s of code section.
+ *       the compile time (best of 5) and the speed in MB/s of code section;
+ *       --dump writes the machine code for objdump.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +27,7 @@
 #include <time.h>
 #include "host/cli_run.h"
 #include "host/file.h"
+#include "host/os_run.h"
 #include "wasm/wasm.h"
 
 static double now(void)
@@ -216,6 +224,18 @@ int coral_cmd_run(int argc, char **argv)
     }
     const char *path = argv[i++];
     const char *name = "_start";
+    if (!timing && (i >= argc || strcmp(argv[i], "--invoke") != 0)) {
+        char why[512];
+        size_t len;
+        uint8_t *bytes = host_read_file(path, &len, why, sizeof why);
+        if (!bytes) {
+            fprintf(stderr, "coral: %s\n", why);
+            return 1;
+        }
+        int status = os_run(path, bytes, len, flags, argv + i, argc - i);
+        free(bytes);
+        return status;
+    }
     if (i < argc && strcmp(argv[i], "--invoke") == 0) {
         if (i + 1 >= argc) {
             fprintf(stderr, "coral run: --invoke needs a name\n");
@@ -322,13 +342,18 @@ out:
 int coral_cmd_compile(int argc, char **argv)
 {
     unsigned flags = 0;
+    const char *dump = NULL;
     int i = 1;
-    if (i < argc && strcmp(argv[i], "--explicit-bounds") == 0) {
-        flags |= WASM_MODULE_EXPLICIT_BOUNDS;
-        i++;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--explicit-bounds") == 0)
+            flags |= WASM_MODULE_EXPLICIT_BOUNDS;
+        else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
+            dump = argv[++i];
+        else
+            break;
     }
     if (i + 1 != argc) {
-        fprintf(stderr, "usage: coral compile [--explicit-bounds] FILE.wasm\n");
+        fprintf(stderr, "usage: coral compile [--explicit-bounds] [--dump OUT.bin] FILE.wasm\n");
         return 2;
     }
     char why[512];
@@ -369,6 +394,18 @@ int coral_cmd_compile(int argc, char **argv)
         printf("compile (decode + validate + compile, best of 5): %.3f ms, %.1f MB/s of code section\n",
                secs * 1e3, secs > 0 ? (double)s.code_bytes / secs / 1e6 : 0.0);
         status = 0;
+        if (dump) {
+            FILE *f = fopen(dump, "wb");
+            if (!f || fwrite(s.machine_code, 1, s.machine_bytes, f) != s.machine_bytes) {
+                fprintf(stderr, "coral: cannot write %s\n", dump);
+                status = 1;
+            } else {
+                printf("machine code written to %s (objdump -D -b binary -mi386:x86-64 %s)\n",
+                       dump, dump);
+            }
+            if (f)
+                fclose(f);
+        }
         wasm_module_free(m);
     }
     wasm_engine_free(engine);

@@ -33,27 +33,14 @@ static void *phys(uint64_t pa)
     return (void *)(pa + DIRECT_MAP);
 }
 
-static void note_info(uint64_t start, uint64_t len)
-{
-    if (!boot.info_end || start < boot.info_start)
-        boot.info_start = start;
-    if (start + len > boot.info_end)
-        boot.info_end = start + len;
-}
-
 void boot_info_init(uint32_t info)
 {
     const mb_info *mb = phys(info);
-    boot.info_start = info;
-    boot.info_end = info + sizeof *mb;
-
     if (mb->flags & MB_FLAG_CMDLINE) {
         lib_strlcpy(boot.cmdline, phys(mb->cmdline), sizeof boot.cmdline);
-        note_info(mb->cmdline, lib_strlen(phys(mb->cmdline)) + 1);
     }
 
     if (mb->flags & MB_FLAG_MMAP) {
-        note_info(mb->mmap_addr, mb->mmap_length);
         uint64_t p = mb->mmap_addr, end = p + mb->mmap_length;
         while (p < end && boot.nregions < BOOT_MAX_REGIONS) {
             const mb_mmap *e = phys(p);
@@ -69,7 +56,6 @@ void boot_info_init(uint32_t info)
 
     if (mb->flags & MB_FLAG_MODS) {
         const mb_module *m = phys(mb->mods_addr);
-        note_info(mb->mods_addr, mb->mods_count * sizeof *m);
         for (uint32_t i = 0; i < mb->mods_count; i++) {
             if (boot.nmodules == BOOT_MAX_MODULES) {
                 kprintf("boot: more than %d modules, ignoring the rest\n", BOOT_MAX_MODULES);
@@ -80,7 +66,6 @@ void boot_info_init(uint32_t info)
             bm->end = m[i].end;
             if (m[i].string) {
                 lib_strlcpy(bm->cmdline, phys(m[i].string), sizeof bm->cmdline);
-                note_info(m[i].string, lib_strlen(phys(m[i].string)) + 1);
             }
         }
     }

@@ -1,6 +1,7 @@
 /* kernel/multiboot.h: what the boot loader told us (Multiboot 1), copied
  * into the kernel's own memory at boot: the command line, the memory map and
- * the modules (which stay where the loader put them). */
+ * the modules (which stay where the loader put them). After the copy, the
+ * loader's structures are free memory. */
 #ifndef KERNEL_MULTIBOOT_H
 #define KERNEL_MULTIBOOT_H
 
@@ -30,7 +31,6 @@ typedef struct boot_info {
     boot_region regions[BOOT_MAX_REGIONS];
     int nmodules;
     boot_module modules[BOOT_MAX_MODULES];
-    uint64_t info_start, info_end;  /* the loader's structures (physical) */
 } boot_info;
 
 extern boot_info boot;

@@ -92,7 +92,6 @@ void pmm_init(void)
     /* What must never be handed out. */
     reserve(0, 1 << 20);                                   /* BIOS, real-mode leftovers */
     reserve(KERNEL_PHYS, (uint64_t)_bss_end_phys);         /* the kernel image */
-    reserve(boot.info_start, boot.info_end);               /* the loader's structures */
     for (int i = 0; i < boot.nmodules; i++)
         reserve(boot.modules[i].start, boot.modules[i].end);
 

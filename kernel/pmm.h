@@ -1,6 +1,6 @@
 /* kernel/pmm.h: the physical frame allocator. Frames are 4 KiB; the free
  * set comes from the Multiboot memory map minus the first MiB, the kernel
- * image, the boot modules and the loader's structures. Accounting is exact:
+ * image and the boot modules (the loader's structures are copied first). Accounting is exact:
  * pmm_free_count() is the number of frames pmm_alloc() can still return. */
 #ifndef KERNEL_PMM_H
 #define KERNEL_PMM_H

@@ -22,6 +22,19 @@ $(BUILD)/spec-runner: $(SPEC_OBJS) $(HOST_LIB_OBJS) $(HOST_WASM_OBJS)
 
 -include $(CORAL_OBJS:.o=.d) $(SPEC_OBJS:.o=.d)
 
+# build/fuzz-diff-run and `make fuzz-diff N=... SEED=...`: differential
+# fuzzing against binaryen's interpreter (scripts/fuzz-diff).
+$(BUILD)/fuzz-diff-run: $(BUILD)/host/host/fuzz_diff.o $(HOST_TOOL_OBJS) $(HOST_LIB_OBJS) $(HOST_WASM_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) $^ $(HOST_LIBS) -o $@
+
+-include $(BUILD)/host/host/fuzz_diff.d
+ALL += $(BUILD)/fuzz-diff-run
+N    ?= 100
+SEED ?= 1
+fuzz-diff: $(BUILD)/fuzz-diff-run
+	@scripts/fuzz-diff $(N) $(SEED)
+.PHONY: fuzz-diff
+
 ALL        += $(BUILD)/coral $(BUILD)/spec-runner
 TEST_BUILD += $(BUILD)/coral $(BUILD)/spec-runner
 
@@ -162,3 +175,4 @@ spec-asan: spec-check-suite $(BUILD)/asan/spec-runner $(SPEC_JSON)
 	@$(BUILD)/asan/spec-runner -j $(SPEC_JOBS) -b $(SPEC_BOUNDS) $(SPEC_FLAGS) $(SPEC_JSON)
 
 .PHONY: spec-asan
+TEST_BUILD += $(BUILD)/asan/spec-runner

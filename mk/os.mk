@@ -15,22 +15,30 @@ ALL        += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
 TEST_BUILD += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
 
 # The same unit tests again under AddressSanitizer and UBSan (leaks,
-# use-after-free, overflows): every object they use is built once more into
-# build/asan/; tests/steps/15-os-asan runs the binaries.
-ASAN_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 -fno-omit-frame-pointer \
-               -fsanitize=address,undefined -fno-sanitize-recover=undefined
-ASAN_OBJS   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRCS) $(WASM_SRCS) $(OS_SRCS) \
-                 host/platform.c host/sys.c)
-OS_UNIT_SRCS := $(wildcard tests/unit/test_os_*.c)
-ASAN_BINS    := $(OS_UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%)
+# use-after-free, overflows): every object they link is built once more
+# into build/os-asan/; tests/steps/15-os-asan runs the binaries.
+OS_ASAN_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 -fno-omit-frame-pointer \
+                  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+OS_ASAN_OBJS   := $(patsubst $(BUILD)/host/%,$(BUILD)/os-asan/%,$(HOST_LIB_OBJS) $(HOST_WASM_OBJS) \
+                    $(HOST_OS_OBJS))
+OS_UNIT_SRCS   := $(wildcard tests/unit/test_os_*.c)
+OS_ASAN_BINS   := $(OS_UNIT_SRCS:tests/unit/%.c=$(BUILD)/os-asan/tests/%)
 
-$(BUILD)/asan/%.o: %.c
+$(BUILD)/os-asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_OBJS)
+$(BUILD)/os-asan/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP $< $(ASAN_OBJS) -lcmocka -pthread -o $@
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
--include $(ASAN_OBJS:.o=.d) $(ASAN_BINS:=.d)
-TEST_BUILD += $(ASAN_BINS)
+$(BUILD)/os-asan/tests/%: tests/unit/%.c $(OS_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) -MMD -MP $< $(OS_ASAN_OBJS) -lcmocka -pthread -o $@
+
+-include $(OS_ASAN_OBJS:.o=.d) $(OS_ASAN_BINS:=.d)
+TEST_BUILD += $(OS_ASAN_BINS)
+
+# `coral run FILE.wasm` (without --invoke) runs FILE with the real coral
+# module (host/os_run.c, called from host/cli_run.c).
+$(BUILD)/coral: $(HOST_OS_OBJS) $(BUILD)/host/host/os_run.o

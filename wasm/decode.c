@@ -837,10 +837,11 @@ static int decode_custom(wasm_decoder *d, const uint8_t *p, const uint8_t *end,
     c.len = (uint32_t)(end - p);
     c.file_offset = (uint32_t)(start - d->base);
     c.after = after;
-    /* Grow by doubling: the count is not known in advance. */
+    /* Grow by doubling (capacity is always a power of two, at least the
+     * count): the number of custom sections is not known in advance. */
     if ((m->ncustoms & (m->ncustoms - 1)) == 0) {
         wasm_custom_section *a = resize(m->customs, m->ncustoms,
-                                        m->ncustoms ? (size_t)m->ncustoms * 2 : 4, sizeof *a);
+                                        m->ncustoms ? (size_t)m->ncustoms * 2 : 1, sizeof *a);
         if (!a)
             return out_of_memory(d);
         m->customs = a;

@@ -68,7 +68,7 @@ static const char *op_name(const uint8_t *at, const uint8_t *end)
 /* An error inside function d->func, at the instruction starting at `at`. */
 static int fail_at(wasm_decoder *d, wasm_err_kind kind, const uint8_t *at, const char *what)
 {
-    return wasm_decode_fail(d, kind, at, "function %u: %s: %s", d->func, op_name(at, d->end), what);
+    return wasm_decode_fail(d, kind, at, "function %u: %s: %s", d->func, op_name(at, d->body_end), what);
 }
 
 static int invalid(wasm_decoder *d, const uint8_t *at, const char *what)
@@ -84,7 +84,7 @@ static int malformed(wasm_decoder *d, const uint8_t *at, const char *what)
 static int mismatch(wasm_decoder *d, const uint8_t *at, uint8_t want, uint8_t got)
 {
     return wasm_decode_fail(d, WASM_ERR_INVALID, at, "function %u: %s: type mismatch: expected %s, got %s",
-                            d->func, op_name(at, d->end), wasm_valtype_name(want),
+                            d->func, op_name(at, d->body_end), wasm_valtype_name(want),
                             got ? wasm_valtype_name(got) : "nothing (empty stack)");
 }
 
@@ -709,7 +709,7 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
     const uint8_t *p = code->body, *end = code->body + code->size;
     uint32_t nlocals, max_vals = 0, max_depth = 1;
     d->func = func;
-    d->end = end;
+    d->body_end = end;
     if (read_locals(d, &p, end, ft, code, &nlocals))
         return -1;
     code->code = p;

@@ -83,10 +83,10 @@ int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len)
 {
     if (!enter(c))
         return leave(CORAL_ESTATE);
-    if (len > CORAL_LOG_MAX)
-        return leave(CORAL_EINVAL);
     if (!in_memory(c, ptr, len))
         return leave(CORAL_EFAULT);
+    if (len > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
     /* One record per call: a line, completed if the program did not end it. */
     if (len)
         sys_console_write((const char *)c->mem + ptr, len);
@@ -252,7 +252,7 @@ int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
     wasm_error err;
     lib_memset(&err, 0, sizeof err);
     sys_unlock();
-    rc = kmodule_compile(m, engine, &err);
+    rc = kmodule_compile(m, engine, 0, &err);
     sys_lock();
     if (rc < 0)
         coral_logf("coral: module_create: %s\n", err.message[0] ? err.message : "rejected");

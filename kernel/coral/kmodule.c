@@ -24,9 +24,9 @@ int32_t kmodule_new(const uint8_t *src, size_t len, kmodule **out)
     return 0;
 }
 
-int32_t kmodule_compile(kmodule *m, wasm_engine *engine, wasm_error *err)
+int32_t kmodule_compile(kmodule *m, wasm_engine *engine, unsigned flags, wasm_error *err)
 {
-    m->wm = wasm_module_new(engine, m->bytes, m->len, 0, err);
+    m->wm = wasm_module_new(engine, m->bytes, m->len, flags, err);
     if (m->wm)
         return 0;
     switch (err->kind) {

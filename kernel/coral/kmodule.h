@@ -22,10 +22,10 @@ typedef struct kmodule {
  * lock held, so the source cannot change during the copy. */
 int32_t kmodule_new(const uint8_t *src, size_t len, kmodule **out);
 
-/* Decodes, validates and compiles the copy, without the big lock: 0, or
- * CORAL_EMALFORMED (malformed or invalid; `err` says why), CORAL_ENOMEM,
- * CORAL_EUNSUPPORTED. */
-int32_t kmodule_compile(kmodule *m, wasm_engine *engine, wasm_error *err);
+/* Decodes, validates and compiles the copy (with WASM_MODULE_* `flags`),
+ * without the big lock: 0, or CORAL_EMALFORMED (malformed or invalid; `err`
+ * says why), CORAL_ENOMEM, CORAL_EUNSUPPORTED. */
+int32_t kmodule_compile(kmodule *m, wasm_engine *engine, unsigned flags, wasm_error *err);
 
 /* Called by kobj_unref only. */
 void kmodule_destroy(kmodule *m);

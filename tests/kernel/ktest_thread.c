@@ -140,7 +140,7 @@ bool ktest_preempt(void)
             a0, a1, b0, b1, slept_ns / 1000);
     KTEST_CHECK(a0 > 0 && b0 > 0);
     KTEST_CHECK(a1 > a0 && b1 > b0);            /* both progressed in each stretch */
-    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 200 * MS);
+    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 300 * MS);
     return true;
 }
 
@@ -160,12 +160,12 @@ bool ktest_nonpreempt(void)
     reset();
     other_ran = false;
     KTEST_CHECK(thread_create("other", other, 0, 0));
-    uint64_t end = time_ns() + 50 * MS;
-    uint64_t t0 = time_ticks();
-    while (time_ns() < end)
+    /* Spin through two time slices' worth of ticks. */
+    uint64_t t0 = time_ticks(), end = time_ns() + 5000 * MS;
+    while (time_ticks() - t0 < 2 * SCHED_SLICE_TICKS && time_ns() < end)
         cpu_pause();
-    KTEST_CHECK(time_ticks() - t0 >= 20);       /* ticks came... */
-    KTEST_CHECK(!other_ran);                    /* ...but did not switch */
+    KTEST_CHECK(time_ticks() - t0 >= 2 * SCHED_SLICE_TICKS);   /* ticks came... */
+    KTEST_CHECK(!other_ran);                                    /* ...but did not switch */
     thread_safe_point();                        /* the slice is used up: yields */
     KTEST_CHECK(other_ran);
     KTEST_CHECK(wait_done(1, 1000 * MS));
@@ -181,7 +181,7 @@ bool ktest_sleep(void)
         thread_sleep_ns(ms[i] * MS);
         uint64_t took = time_ns() - t0;
         kprintf("sleep: %lu ms took %lu us\n", ms[i], took / 1000);
-        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 50 * MS);
+        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 100 * MS);
     }
     return true;
 }
@@ -206,7 +206,7 @@ bool ktest_waitq(void)
     uint64_t t0 = time_ns();
     KTEST_CHECK(!waitq_wait(&q, 30 * MS));
     uint64_t took = time_ns() - t0;
-    KTEST_CHECK(took >= 30 * MS && took < 80 * MS);
+    KTEST_CHECK(took >= 30 * MS && took < 130 * MS);
     /* Woken before its (long) time-out. */
     reset();
     woken = timed_out = 0;

@@ -26,8 +26,9 @@ bool ktest_timer(void)
     uint64_t t1 = time_ns(), k1 = time_ticks();
     uint64_t ms = (t1 - t0) / 1000000;
     kprintf("timer: %lu ticks in %lu ms of TSC time\n", k1 - k0, ms);
-    KTEST_CHECK(ms >= 200 && ms < 400);
-    KTEST_CHECK(k1 - k0 >= 100 && k1 - k0 <= 300);
+    KTEST_CHECK(ms >= 200);
+    /* 1 kHz: about one tick per ms; a loaded host may make QEMU drop some. */
+    KTEST_CHECK(k1 - k0 >= ms / 4 && k1 - k0 <= ms * 3 / 2 + 10);
     /* Monotonic and fine-grained. */
     uint64_t prev = time_ns();
     for (int i = 0; i < 10000; i++) {
@@ -62,7 +63,7 @@ bool ktest_pic(void)
     pic_mask(0);
     uint64_t ms = (time_ns() - t0) / 1000000, n = irq0_count;
     kprintf("pic: %lu IRQ 0 interrupts in %lu ms\n", n, ms);
-    KTEST_CHECK(n >= 30 && n <= 2 * ms);
+    KTEST_CHECK(n >= ms / 4 && n <= ms * 3 / 2 + 10);
     /* Masked: no more. */
     wait_ns(20 * 1000000ull);
     KTEST_CHECK(irq0_count == n);

@@ -37,7 +37,7 @@ static void capture(const char *s, size_t len)
     console[console_len] = 0;
 }
 
-static int setup(void **state)
+static __attribute__((unused)) int setup(void **state)
 {
     console_len = 0;
     console[0] = 0;
@@ -55,7 +55,7 @@ static int setup(void **state)
 }
 
 /* Drops the fixture and checks that nothing is left behind. */
-static int teardown(void **state)
+static __attribute__((unused)) int teardown(void **state)
 {
     sys_lock();
     kobj_unref(&self->o);

@@ -44,6 +44,23 @@ static const uint8_t invalid_wasm[] = {
     0x42, 0x00, 0x0b
 };
 
+/* (module (func (export "_start") unreachable)) */
+static const uint8_t traps_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+    0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73,
+    0x74, 0x61, 0x72, 0x74, 0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00,
+    0x0b
+};
+/* (module (import "coral" "exit" (func (param i32)))
+ *         (func (export "_start") (call 0 (i32.const 3)))) */
+static const uint8_t exits_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60,
+    0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x02, 0x0e, 0x01, 0x05, 0x63, 0x6f,
+    0x72, 0x61, 0x6c, 0x04, 0x65, 0x78, 0x69, 0x74, 0x00, 0x00, 0x03, 0x02,
+    0x01, 0x01, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74,
+    0x00, 0x01, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x03, 0x10, 0x00, 0x0b
+};
+
 static int setup_engine(void **state)
 {
     engine = wasm_engine_new();
@@ -166,6 +183,46 @@ static void add_start_wait(void **state)
     assert_int_equal(coral_handle_close(&ctx, v), 0);
     assert_int_equal(kobj_live(CORAL_KIND_VMA), 0);
     assert_int_equal(coral_component_add_instance(&ctx, c, m, 0, 5, 0, 0), CORAL_ESTATE);
+}
+
+/* Runs one component of module handle `m` to its end; returns its status. */
+static int32_t run_one(int32_t m, int32_t give)
+{
+    int32_t c = coral_component_create(&ctx);
+    memcpy(mem + 100, &give, 4);
+    put(0, "one_start");
+    int32_t i = coral_component_add_instance(&ctx, c, m, 0, 3, 100, 1);
+    if (i == CORAL_EUNSUPPORTED)
+        skip();
+    assert_true(i >= 0);
+    assert_int_equal(coral_component_start(&ctx, c, i, 3, 6), 0);
+    int32_t st = coral_component_wait(&ctx, c);
+    assert_int_equal(coral_handle_close(&ctx, i), 0);
+    assert_int_equal(coral_handle_close(&ctx, c), 0);
+    return st;
+}
+
+/* Components that trap or exit, one after another, give back everything:
+ * after a warm-up, the kernel's objects and allocations stay where they
+ * were (the engine's own memory is checked by the ASan run). */
+static void reclaim_many(void **state)
+{
+    int32_t t = module_from(traps_wasm, sizeof traps_wasm);
+    int32_t e = module_from(exits_wasm, sizeof exits_wasm);
+    int32_t v = coral_vma_create(&ctx, 4096);
+    assert_true(t >= 0 && e >= 0 && v >= 0);
+    for (int k = 0; k < 10; k++) {
+        assert_int_equal(run_one(t, v), CORAL_STATUS_TRAPPED | CORAL_TRAP_UNREACHABLE);
+        assert_int_equal(run_one(e, v), CORAL_STATUS_EXITED | 3);
+    }
+    long allocs = sys_host_live_allocs(), objs = kobj_live(0);
+    for (int k = 0; k < 100; k++) {
+        assert_int_equal(run_one(t, v), CORAL_STATUS_TRAPPED | CORAL_TRAP_UNREACHABLE);
+        assert_int_equal(run_one(e, v), CORAL_STATUS_EXITED | 3);
+    }
+    assert_int_equal(sys_host_live_allocs(), allocs);
+    assert_int_equal(kobj_live(0), objs);
+    assert_non_null(strstr(console, "trapped: unreachable"));
 }
 
 static void kill_and_wait(void **state)
@@ -359,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_instance_argument_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_instance_link_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_start_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(reclaim_many, setup, teardown),
         cmocka_unit_test_setup_teardown(kill_and_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(unstarted_child_cycle, setup, teardown),

@@ -101,7 +101,14 @@ static void log_records(void **state)
     assert_int_equal(coral_log(&ctx, 100, 5), 5);
     assert_int_equal(coral_log(&ctx, 0, 0), 0);
     assert_string_equal(console, "hello from C\nline\n\n");
-    assert_int_equal(coral_log(&ctx, 0, CORAL_LOG_MAX + 1), CORAL_EINVAL);
+    assert_int_equal(coral_log(&ctx, 0, CORAL_LOG_MAX + 1), CORAL_EFAULT);
+    /* Too long for one record, in a memory big enough to hold it. */
+    static uint8_t big[2 * CORAL_LOG_MAX];
+    coral_ctx c2;
+    kinstance *other = other_instance(&c2, big, sizeof big);
+    assert_int_equal(coral_log(&c2, 0, CORAL_LOG_MAX + 1), CORAL_EINVAL);
+    assert_int_equal(coral_log(&c2, 0, CORAL_LOG_MAX), CORAL_LOG_MAX);
+    drop_instance(other);
 }
 
 int main(void)

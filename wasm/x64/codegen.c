@@ -49,8 +49,14 @@ typedef struct ctl {
     uint32_t save;               /* first save slot of an `if`'s params */
 } ctl;
 
-#define NGPR 11
-static const uint8_t gpr_order[NGPR] = { RAX, RBX, RSI, RDI, R8, R9, R10, R12, R13, RCX, RDX };
+/* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
+ * to registers (callee-saved: a function saves the ones it pins). */
+#define NGPR 8
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
+#define NPIN 3
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
+/* Frame slots above the declared locals: context, then the pin saves. */
+#define FRAME_FIXED 4
 #define NXMM 15
 
 typedef struct cg {
@@ -65,7 +71,10 @@ typedef struct cg {
     const wasm_functype *type;
     uint32_t nparams, nlocals;   /* nlocals: declared ones */
     uint8_t *ltypes;             /* params then declared locals */
+    int8_t *lpin;                /* per local: its pinned register, or -1 */
+    uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
+    uint32_t npinned;
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -82,6 +91,15 @@ typedef struct cg {
     uint32_t *func_labels;
 
     const uint8_t *p, *end;
+
+    /* A compare whose result feeds the next `if` or `br_if`: kept here
+     * instead of being turned into 0/1, so that the branch tests the
+     * flags directly (compare fused into branch). */
+    struct {
+        bool active, eqz, w;
+        int cc;
+        val a, b;
+    } fuse;
 } cg;
 
 static void fail(cg *g, const char *msg)
@@ -150,14 +168,26 @@ static bool is_w(uint8_t t) { return t != WASM_I32 && t != WASM_F32; }
 
 static x64_mem home(cg *g, uint32_t pos)
 {
-    return x64_m(RBP, -(int32_t)(8 * (2 + g->nlocals + pos)));
+    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + g->nlocals + pos)));
 }
 
 static x64_mem local_mem(cg *g, uint32_t i)
 {
     if (i < g->nparams)
         return x64_m(RBP, (int32_t)(16 + 8 * i));
-    return x64_m(RBP, -(int32_t)(8 * (2 + (i - g->nparams))));
+    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + (i - g->nparams))));
+}
+
+/* The register a V_LOCAL entry lives in when its local is pinned, or -1. */
+static int pin_of(cg *g, const val *v)
+{
+    return v->kind == V_LOCAL ? g->lpin[v->local] : -1;
+}
+
+/* Whether v can be used as a memory operand. */
+static bool is_mem(cg *g, const val *v)
+{
+    return v->kind == V_SLOT || (v->kind == V_LOCAL && g->lpin[v->local] < 0);
 }
 
 static x64_mem val_mem(cg *g, const val *v)
@@ -265,8 +295,12 @@ static void spill_entry(cg *g, uint32_t i)
         store_const(g, v->type, m, v->imm);
         break;
     case V_LOCAL:
-        x64_load(g->a, true, R11, local_mem(g, v->local));
-        x64_store(g->a, true, m, R11);
+        if (g->lpin[v->local] >= 0) {
+            x64_store(g->a, true, m, g->lpin[v->local]);
+        } else {
+            x64_load(g->a, true, R11, local_mem(g, v->local));
+            x64_store(g->a, true, m, R11);
+        }
         break;
     default:
         return;
@@ -364,8 +398,13 @@ static int to_reg(cg *g, val *v)
     if (v->kind == V_REG)
         return v->reg;
     int r = alloc_for(g, v->type);
+    int pin = pin_of(g, v);
     if (v->kind == V_CONST)
         load_const(g, v->type, r, v->imm);
+    else if (pin >= 0 && is_float(v->type))
+        x64_movd_xr(g->a, is_w(v->type), r, pin);
+    else if (pin >= 0)
+        x64_mov_rr(g->a, is_w(v->type), r, pin);
     else
         load_typed(g, v->type, r, val_mem(g, v));
     v->kind = V_REG;
@@ -383,12 +422,24 @@ static void to_fixed(cg *g, val *v, int r)
         free_reg(g, v);
     } else if (v->kind == V_CONST) {
         x64_mov_ri(g->a, is_w(v->type), r, v->imm);
+    } else if (pin_of(g, v) >= 0) {
+        x64_mov_rr(g->a, is_w(v->type), r, pin_of(g, v));
     } else {
         x64_load(g->a, is_w(v->type), r, val_mem(g, v));
     }
     g->gpr_used |= 1u << r;
     v->kind = V_REG;
     v->reg = (uint8_t)r;
+}
+
+/* A register holding v for reading only: a pinned local's own register,
+ * or to_reg (free_reg afterwards is harmless either way). */
+static int src_reg(cg *g, val *v)
+{
+    int pin = pin_of(g, v);
+    if (pin >= 0 && !is_float(v->type))
+        return pin;
+    return to_reg(g, v);
 }
 
 /* Before local i changes: entries that still refer to it take its value. */
@@ -451,10 +502,10 @@ static void int_binop(cg *g, bool w, int op)
     int r = to_reg(g, &a);
     if (b.kind == V_CONST && (!w || fits32(b.imm))) {
         x64_alu_ri(g->a, op, w, r, (int32_t)b.imm);
-    } else if (b.kind == V_LOCAL || b.kind == V_SLOT) {
+    } else if (is_mem(g, &b)) {
         x64_alu_rm(g->a, op, w, r, val_mem(g, &b));
     } else {
-        int rb = to_reg(g, &b);
+        int rb = src_reg(g, &b);
         x64_alu_rr(g->a, op, w, r, rb);
         free_reg(g, &b);
     }
@@ -471,26 +522,63 @@ static void int_mul(cg *g, bool w)
         return;
     }
     int r = to_reg(g, &a);
-    if (b.kind == V_LOCAL || b.kind == V_SLOT) {
+    if (is_mem(g, &b)) {
         x64_enc_m(g->a, 0, w, 0x0faf, 2, r, val_mem(g, &b));
     } else {
-        int rb = to_reg(g, &b);
+        int rb = src_reg(g, &b);
         x64_imul_rr(g->a, w, r, rb);
         free_reg(g, &b);
     }
     push_reg(g, w ? WASM_I64 : WASM_I32, r);
 }
 
+/* Is the next instruction one that can test flags directly? */
+static bool next_is_branch(cg *g)
+{
+    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d);
+}
+
+/* Emits the pending fused compare; returns its condition code. */
+static int emit_fused(cg *g)
+{
+    val a = g->fuse.a, b = g->fuse.b;
+    bool w = g->fuse.w;
+    g->fuse.active = false;
+    int r = to_reg(g, &a);
+    if (g->fuse.eqz) {
+        x64_test_rr(g->a, w, r, r);
+    } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
+    } else if (is_mem(g, &b)) {
+        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
+    } else {
+        int rb = src_reg(g, &b);
+        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
+    }
+    free_reg(g, &a);
+    free_reg(g, &b);
+    return g->fuse.cc;
+}
+
 static void int_cmp(cg *g, bool w, int cc)
 {
     val b = pop(g), a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = false;
+        g->fuse.w = w;
+        g->fuse.cc = cc;
+        g->fuse.a = a;
+        g->fuse.b = b;
+        return;
+    }
     int r = to_reg(g, &a);
     if (b.kind == V_CONST && (!w || fits32(b.imm))) {
         x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
-    } else if (b.kind == V_LOCAL || b.kind == V_SLOT) {
+    } else if (is_mem(g, &b)) {
         x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
     } else {
-        int rb = to_reg(g, &b);
+        int rb = src_reg(g, &b);
         x64_alu_rr(g->a, ALU_CMP, w, r, rb);
         free_reg(g, &b);
     }
@@ -502,6 +590,14 @@ static void int_cmp(cg *g, bool w, int cc)
 static void int_eqz(cg *g, bool w)
 {
     val a = pop(g);
+    if (next_is_branch(g)) {
+        g->fuse.active = true;
+        g->fuse.eqz = true;
+        g->fuse.w = w;
+        g->fuse.cc = CC_E;
+        g->fuse.a = a;
+        return;
+    }
     int r = to_reg(g, &a);
     x64_test_rr(g->a, w, r, r);
     x64_setcc(g->a, CC_E, r);
@@ -548,6 +644,8 @@ static void int_div(cg *g, bool w, bool sign, bool rem)
             free_reg(g, &b);
         } else if (b.kind == V_CONST) {
             x64_mov_ri(g->a, w, rb, b.imm);
+        } else if (pin_of(g, &b) >= 0) {
+            x64_mov_rr(g->a, w, rb, pin_of(g, &b));
         } else {
             x64_load(g->a, w, rb, val_mem(g, &b));
         }
@@ -631,7 +729,7 @@ static void f_binop(cg *g, bool d, int op)
 {
     val b = pop(g), a = pop(g);
     int r = to_reg(g, &a);
-    if (b.kind == V_LOCAL || b.kind == V_SLOT) {
+    if (is_mem(g, &b)) {
         x64_sse_rm(g->a, d, op, r, val_mem(g, &b));
     } else {
         int rb = to_reg(g, &b);
@@ -1008,8 +1106,12 @@ static void store_arg(cg *g, val *v, x64_mem dst)
         store_const(g, v->type, dst, v->imm);
         break;
     default:
-        x64_load(g->a, true, R11, val_mem(g, v));
-        x64_store(g->a, true, dst, R11);
+        if (pin_of(g, v) >= 0) {
+            x64_store(g->a, true, dst, pin_of(g, v));
+        } else {
+            x64_load(g->a, true, R11, val_mem(g, v));
+            x64_store(g->a, true, dst, R11);
+        }
         break;
     }
 }
@@ -1201,7 +1303,8 @@ static void op_block(cg *g, int kind)
     block_type(g, &np, &params, &nr, &results);
     val cond;
     int rc = -1;
-    if (kind == C_IF) {
+    bool fused = kind == C_IF && g->fuse.active;
+    if (kind == C_IF && !fused) {
         cond = pop(g);
         rc = to_reg(g, &cond);
     }
@@ -1230,9 +1333,14 @@ static void op_block(cg *g, int kind)
             for (uint32_t i = 0; i < np; i++)
                 copy_slot(g, save_slot(g, b->save + i), home(g, b->height + i));
         }
-        x64_test_rr(g->a, false, rc, rc);
-        free_reg(g, &cond);
-        x64_jcc(g->a, CC_E, b->else_label);
+        if (fused) {
+            int cc = emit_fused(g);
+            x64_jcc(g->a, cc ^ 1, b->else_label);
+        } else {
+            x64_test_rr(g->a, false, rc, rc);
+            free_reg(g, &cond);
+            x64_jcc(g->a, CC_E, b->else_label);
+        }
     }
 }
 
@@ -1266,6 +1374,8 @@ static void emit_return(cg *g)
     uint32_t n = g->type->nresults;
     for (uint32_t i = 0; i < n; i++)
         copy_slot(g, x64_m(RBP, (int32_t)(16 + 8 * i)), home(g, g->sp - n + i));
+    for (uint32_t k = 0; k < g->npinned; k++)
+        x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
     x64_leave(g->a);
     x64_ret(g->a);
 }
@@ -1319,16 +1429,22 @@ static bool branch_needs_copy(cg *g, uint32_t depth)
 
 static void op_br_if(cg *g, uint32_t depth)
 {
-    val c = pop(g);
-    int rc = to_reg(g, &c);
-    spill_all(g);
-    x64_test_rr(g->a, false, rc, rc);
-    free_reg(g, &c);
+    int cc = CC_NE;
+    if (g->fuse.active) {
+        spill_all(g);
+        cc = emit_fused(g);
+    } else {
+        val c = pop(g);
+        int rc = to_reg(g, &c);
+        spill_all(g);
+        x64_test_rr(g->a, false, rc, rc);
+        free_reg(g, &c);
+    }
     if (!branch_needs_copy(g, depth)) {
-        x64_jcc(g->a, CC_NE, g->ctls[g->nctl - 1 - depth].label);
+        x64_jcc(g->a, cc, g->ctls[g->nctl - 1 - depth].label);
     } else {
         uint32_t skip = x64_label(g->a);
-        x64_jcc(g->a, CC_E, skip);
+        x64_jcc(g->a, cc ^ 1, skip);
         branch_to(g, depth);
         x64_bind(g->a, skip);
     }
@@ -1566,6 +1682,22 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
     val v = pop(g);
     flush_local(g, i);
     uint8_t t = g->ltypes[i];
+    int pin = g->lpin[i];
+    if (pin >= 0) {
+        if (v.kind == V_CONST) {
+            x64_mov_ri(g->a, is_w(t), pin, v.imm);
+            if (tee)
+                push_const(g, v.type, v.imm);
+            return;
+        }
+        int r = src_reg(g, &v);
+        if (r != pin)
+            x64_mov_rr(g->a, is_w(t), pin, r);
+        free_reg(g, &v);
+        if (tee)
+            push(g, V_LOCAL, t)->local = i;
+        return;
+    }
     if (v.kind == V_CONST) {
         store_const(g, t, local_mem(g, i), v.imm);
         if (tee)
@@ -1891,9 +2023,16 @@ static int setup_locals(cg *g, const wasm_code *code)
     uint32_t n = g->nparams + code->nlocals;
     if (n > g->cap_ltypes) {
         uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
-        if (!t)
+        int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
+        uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
+        if (t)
+            g->ltypes = t;
+        if (pin)
+            g->lpin = pin;
+        if (w)
+            g->lweight = w;
+        if (!t || !pin || !w)
             return -1;
-        g->ltypes = t;
         g->cap_ltypes = n;
     }
     for (uint32_t i = 0; i < g->nparams; i++)
@@ -1906,6 +2045,69 @@ static int setup_locals(cg *g, const wasm_code *code)
     }
     g->nlocals = code->nlocals;
     return 0;
+}
+
+/* Which integer locals live in rbx/r12/r13 for the whole function: a quick
+ * pass over the body weighs each local.get/set/tee by its loop depth (8x
+ * per level), and the heaviest integer locals win. */
+static void choose_pins(cg *g)
+{
+    uint32_t n = g->nparams + g->nlocals;
+    g->npinned = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        g->lpin[i] = -1;
+        g->lweight[i] = 0;
+    }
+    if (n == 0)
+        return;
+    const uint8_t *save = g->p;
+    uint64_t loops = 0;          /* bit i: nesting level i is a loop */
+    uint32_t depth = 0, loop_depth = 0;
+    while (g->p < g->end && !g->failed) {
+        uint8_t op = *g->p++;
+        if (op == 0x02 || op == 0x03 || op == 0x04) {
+            uint32_t np, nr;
+            const uint8_t *ps, *rs;
+            block_type(g, &np, &ps, &nr, &rs);
+            if (depth < 64 && op == 0x03) {
+                loops |= 1ull << depth;
+                loop_depth++;
+            } else if (depth < 64) {
+                loops &= ~(1ull << depth);
+            }
+            depth++;
+        } else if (op == 0x0b) {
+            if (depth == 0)
+                break;
+            depth--;
+            if (depth < 64 && (loops & (1ull << depth)))
+                loop_depth--;
+        } else if (op == 0x20 || op == 0x21 || op == 0x22) {
+            uint32_t x = rd_u32(g);
+            if (x < n) {
+                uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
+                g->lweight[x] = g->lweight[x] + w < g->lweight[x] ? UINT32_MAX : g->lweight[x] + w;
+            }
+        } else {
+            skip_immediates(g, op);
+        }
+    }
+    g->p = save;
+    g->failed = false;
+    for (uint32_t k = 0; k < NPIN; k++) {
+        uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t t = g->ltypes[i];
+            if ((t == WASM_I32 || t == WASM_I64) && g->lpin[i] < 0 && g->lweight[i] > bw) {
+                best = i;
+                bw = g->lweight[i];
+            }
+        }
+        if (best == UINT32_MAX)
+            break;
+        g->lpin[best] = (int8_t)pin_regs[k];
+        g->npinned++;
+    }
 }
 
 static void compile_function(cg *g, uint32_t func)
@@ -1925,11 +2127,13 @@ static void compile_function(cg *g, uint32_t func)
     g->dead_depth = 0;
     lib_memset(g->trap_lbl, 0, sizeof g->trap_lbl);
     g->dyn_trap_lbl = 0;
+    g->fuse.active = false;
     g->max_out = 0;
     g->save_base = code->max_stack_slots + 1;
     g->nsaves = 0;
     g->p = code->code;
     g->end = code->body + code->size;
+    choose_pins(g);
 
     x64_asm *a = g->a;
     x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
@@ -1952,10 +2156,22 @@ static void compile_function(cg *g, uint32_t func)
         for (uint32_t j = 0; j < g->nlocals; j++)
             x64_store(a, true, local_mem(g, g->nparams + j), RAX);
     } else if (g->nlocals > 8) {
-        x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (1 + g->nlocals))));
+        x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + g->nlocals))));
         x64_mov_ri(a, false, RCX, g->nlocals);
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
         x64_rep_stosq(a);
+    }
+    /* Pinned locals: save the caller's register, load or zero the local. */
+    for (uint32_t k = 0; k < g->npinned; k++)
+        x64_store(a, true, x64_m(RBP, -(int32_t)(16 + 8 * k)), pin_regs[k]);
+    for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
+        int pin = g->lpin[i];
+        if (pin < 0)
+            continue;
+        if (i < g->nparams)
+            x64_load(a, is_w(g->ltypes[i]), pin, local_mem(g, i));
+        else
+            x64_alu_rr(a, ALU_XOR, false, pin, pin);
     }
 
     ctl *f = push_ctl(g);
@@ -2011,7 +2227,7 @@ static void compile_function(cg *g, uint32_t func)
         }
         slots = g->save_base + g->nsaves;
     }
-    uint64_t frame = 8ull * (1 + g->nlocals + slots + g->max_out);
+    uint64_t frame = 8ull * (FRAME_FIXED + g->nlocals + slots + g->max_out);
     frame = (frame + 15) & ~15ull;
     if (frame > 0x40000000) {
         fail(g, "frame too large");
@@ -2058,5 +2274,7 @@ int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
     wasm_platform_free(g.stack);
     wasm_platform_free(g.ctls);
     wasm_platform_free(g.ltypes);
+    wasm_platform_free(g.lpin);
+    wasm_platform_free(g.lweight);
     return g.failed ? -1 : 0;
 }

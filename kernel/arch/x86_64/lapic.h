@@ -1,5 +1,6 @@
 /* kernel/arch/x86_64/lapic.h: the local APIC and its timer, calibrated
- * against the PIT, ticking periodically at LAPIC_HZ on LAPIC_TIMER_VECTOR. */
+ * against the TSC (itself calibrated against the PIT), ticking periodically
+ * at LAPIC_HZ on LAPIC_TIMER_VECTOR. */
 #ifndef ARCH_LAPIC_H
 #define ARCH_LAPIC_H
 

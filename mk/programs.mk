@@ -1,0 +1,66 @@
+# mk/programs.mk: Wasm programs: programs/userboot, programs/examples and
+# tests/programs,
+# in C (clang-19, sdk/include/coral.h) and Rust (Debian's rustc 1.63, the
+# crate in sdk/rust), into build/programs/*.wasm. Programs that embed other
+# programs (parent embeds child, twoinst embeds its two instances) get
+# them as C arrays made with xxd in build/programs/gen/.
+# tests/steps/50-programs checks that each one validates and imports only
+# from `coral` (and from its sibling instances, where that is the point).
+
+PROG_CC      ?= clang-19
+PROG_RUSTC   ?= /usr/bin/rustc
+PROG_CFLAGS  := --target=wasm32 -O2 -ffreestanding -nostdlib -mbulk-memory -mreference-types \
+                -Wall -Wextra -Werror -Isdk/include -I$(BUILD)/programs/gen
+PROG_LD      ?= wasm-ld-19
+PROG_LDFLAGS := --no-entry --export-if-defined=_start
+PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C panic=abort \
+                -C strip=debuginfo
+
+PROG_DIR     := $(BUILD)/programs
+PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
+PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
+
+# Compile, then link with wasm-ld directly: clang's driver, when it
+# optimizes, runs binaryen's wasm-opt after linking if it finds one, which
+# inlines away the functions a trap report should name and drops the name
+# section.
+$(PROG_DIR)/obj/%.o: programs/examples/%.c sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+$(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+# Test programs (tests/programs/): bad arguments to every call, costs.
+$(PROG_DIR)/obj/badcalls.o $(PROG_DIR)/obj/costs.o: $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+$(PROG_DIR)/%.wasm: $(PROG_DIR)/obj/%.o
+	$(PROG_LD) $(PROG_LDFLAGS) $< -o $@
+
+# Embedding: build/programs/gen/NAME_wasm.h holds NAME.wasm as NAME_wasm[].
+$(PROG_DIR)/gen/%_wasm.h: $(PROG_DIR)/%.wasm
+	@mkdir -p $(dir $@)
+	xxd -i -n $*_wasm $< > $@.tmp && mv $@.tmp $@
+
+$(PROG_DIR)/obj/parent.o: $(PROG_DIR)/gen/child_wasm.h
+$(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h
+
+# Rust: the SDK crate as an rlib, then each program as a cdylib.
+$(PROG_DIR)/rust/libcoral.rlib: sdk/rust/src/lib.rs
+	@mkdir -p $(dir $@)
+	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type rlib --crate-name coral \
+	    --cfg 'feature="panic-handler"' $< -o $@
+
+$(PROG_DIR)/hello_rust.wasm: programs/examples/hello_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib
+	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name hello_rust \
+	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
+
+programs: $(PROG_WASMS)
+.PHONY: programs
+
+ALL        += $(PROG_WASMS)
+TEST_BUILD += $(PROG_WASMS)

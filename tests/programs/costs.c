@@ -1,0 +1,80 @@
+/* tests/programs/costs.c: what a coral call costs beside a plain
+ * Wasm-to-Wasm call, and what an empty component costs to create, run and
+ * reclaim. Prints one line per figure (nanoseconds, from coral.time). */
+#include <coral.h>
+
+/* (module (func (export "_start"))) */
+static const unsigned char empty_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+    0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73,
+    0x74, 0x61, 0x72, 0x74, 0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b
+};
+
+__attribute__((noinline)) static int32_t plain(int32_t x)
+{
+    return x * 3 + 1;
+}
+
+static void report(const char *what, int64_t total_ns, int64_t n)
+{
+    char line[128];
+    uint32_t k = 0;
+    for (const char *s = "costs: "; *s; s++)
+        line[k++] = *s;
+    for (const char *s = what; *s; s++)
+        line[k++] = *s;
+    line[k++] = ' ';
+    /* ns per operation with one decimal */
+    int64_t tenths = total_ns * 10 / n;
+    char d[24];
+    int m = 0;
+    int64_t whole = tenths / 10;
+    do {
+        d[m++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    while (m)
+        line[k++] = d[--m];
+    line[k++] = '.';
+    line[k++] = (char)('0' + tenths % 10);
+    for (const char *s = " ns"; *s; s++)
+        line[k++] = *s;
+    coral_log(line, k);
+}
+
+volatile int32_t sink;
+
+void _start(void)
+{
+    enum { CALLS = 2000000, COMPONENTS = 300 };
+    int32_t acc = 0;
+    int64_t t0 = coral_time();
+    for (int32_t i = 0; i < CALLS; i++)
+        acc += plain(i);
+    int64_t t1 = coral_time();
+    for (int32_t i = 0; i < CALLS; i++)
+        acc += coral_handle_kind(-1);
+    int64_t t2 = coral_time();
+    sink = acc;
+    report("plain wasm call + loop:", t1 - t0, CALLS);
+    report("coral call (handle_kind) + loop:", t2 - t1, CALLS);
+
+    int32_t v = coral_vma_create(sizeof empty_wasm);
+    coral_vma_write(v, 0, empty_wasm, sizeof empty_wasm);
+    int32_t m = coral_module_create(v, 0, sizeof empty_wasm);
+    if (m < 0)
+        coral_exit(1);
+    int64_t t3 = coral_time();
+    for (int i = 0; i < COMPONENTS; i++) {
+        int32_t c = coral_component_create();
+        int32_t inst = coral_component_add_instance(c, m, "e", 1, 0, 0);
+        if (inst < 0 || coral_component_start(c, inst, "_start", 6) < 0)
+            coral_exit(2);
+        if (coral_component_wait(c) != CORAL_STATUS_EXITED)
+            coral_exit(3);
+        coral_handle_close(inst);
+        coral_handle_close(c);
+    }
+    int64_t t4 = coral_time();
+    report("empty component create+start+wait+reclaim:", t4 - t3, COMPONENTS);
+}
