@@ -8,6 +8,7 @@
 #include "kernel/pmm.h"
 #include "kernel/vm.h"
 #include "kernel/time.h"
+#include "kernel/irq.h"
 #include "kernel/thread.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -63,6 +64,7 @@ void kmain(uint32_t magic, uint32_t info)
     vm_init();
     tsc_calibrate();
     time_init();
+    irq_init();
     sched_init();
     sti();
     uint64_t now = rdtsc();

@@ -150,6 +150,7 @@ static const ktest tests[] = {
     { "waitq", ktest_waitq },
     { "sse", ktest_sse },
     { "stack-guard", ktest_stack_guard },
+    { "main-stack-guard", ktest_main_stack_guard },
     { "sched-cost", ktest_sched_cost },
     { "wasm", ktest_wasm },
     { "wasm-traps", ktest_wasm_traps },

@@ -36,6 +36,7 @@ bool ktest_sleep(void);
 bool ktest_waitq(void);
 bool ktest_sse(void);
 bool ktest_stack_guard(void);
+bool ktest_main_stack_guard(void);
 bool ktest_sched_cost(void);
 bool ktest_wasm(void);
 bool ktest_wasm_traps(void);
