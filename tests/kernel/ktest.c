@@ -159,6 +159,7 @@ static const ktest tests[] = {
     { "wasm-kill", ktest_wasm_kill },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
     { "wasm-compile", ktest_wasm_compile },
+    { "wasm-cross", ktest_wasm_cross },
     { "hang", test_hang },
 };
 

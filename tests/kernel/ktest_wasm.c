@@ -26,6 +26,8 @@
 extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
 extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
     kwasm_mod_naps_len;
+extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[];
+extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -611,6 +613,63 @@ bool ktest_wasm_kill(void)
     KTEST_CHECK(us < 2 * NAP_MS * 1000);
     wasm_instance_free(s.inst);
     wasm_module_free(m);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-cross: instances made on one thread, run on others ---- */
+
+/* lib and user instances, made by the boot thread; user imports lib. */
+static wasm_instance *lib_inst, *user_inst;
+
+static bool cross_calls(const char *who)
+{
+    uint64_t r;
+    wasm_error err;
+    if (call(user_inst, "use_twice", (uint64_t[]){ 20 }, 1, &r, 1, &err) != 0 || r != 41)
+        return ktest_fail("%s: use_twice: %s", who, err.message);
+    /* 1,000 frames fit any Wasm stack; a million fit none: the limit of
+     * the running thread's stack stops it, in the other instance. */
+    if (call(user_inst, "use_deep", (uint64_t[]){ 1000 }, 1, &r, 1, &err) != 0 || r != 1000)
+        return ktest_fail("%s: use_deep(1000): %s", who, err.message);
+    if (call(user_inst, "use_deep", (uint64_t[]){ 1000000 }, 1, &r, 1, &err) == 0 ||
+        err.trap != WASM_TRAP_STACK_EXHAUSTED)
+        return ktest_fail("%s: use_deep(1000000) did not exhaust the stack", who);
+    kprintf("cross: %s: use_twice(20) = 41, use_deep(1000) = 1000, use_deep(1000000): %.60s...\n",
+            who, err.message);
+    return true;
+}
+
+static void cross_job(job *j)
+{
+    j->ok = cross_calls(j->t->name);
+}
+
+bool ktest_wasm_cross(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *lm = load(kwasm_mod_lib, kwasm_mod_lib_len, 0);
+    wasm_module *um = load(kwasm_mod_user, kwasm_mod_user_len, 0);
+    KTEST_CHECK(lm && um);
+    lib_inst = instantiate(lm, 0);
+    KTEST_CHECK(lib_inst);
+    wasm_extern imports[2];
+    KTEST_CHECK(wasm_instance_export(lib_inst, "twice", 5, &imports[0]) == 0);
+    KTEST_CHECK(wasm_instance_export(lib_inst, "deep", 4, &imports[1]) == 0);
+    wasm_error err;
+    user_inst = wasm_instance_new(um, imports, 2, &err);
+    KTEST_CHECK(user_inst);
+    /* Two threads in turn, then both at once (preempted in the recursion). */
+    KTEST_CHECK(run_job(cross_job, 0) && run_job(cross_job, 0));
+    job j[2];
+    KTEST_CHECK(job_start(&j[0], "cross-a", cross_job, 0) && job_start(&j[1], "cross-b", cross_job, 0));
+    KTEST_CHECK(job_wait(&j[0], 60000 * MS) && job_wait(&j[1], 60000 * MS));
+    KTEST_CHECK(j[0].ok && j[1].ok);
+    wasm_instance_free(user_inst);
+    wasm_instance_free(lib_inst);
+    wasm_module_free(um);
+    wasm_module_free(lm);
     wasm_engine_free(engine);
     return true;
 }
