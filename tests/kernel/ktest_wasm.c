@@ -26,8 +26,8 @@
 extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
 extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
     kwasm_mod_naps_len;
-extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[];
-extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len;
+extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[];
+extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -37,6 +37,7 @@ typedef struct job {
     bool ok;
     wasm_error err;
     int rc;
+    uint64_t result, switches;
     thread *t;
     volatile bool done;
     waitq q;
@@ -509,6 +510,41 @@ static bool kill_and_check(job *j, const char *func)
     return true;
 }
 
+/* fsum(FSUM_N) on a fresh instance; its result and how often the thread
+ * was switched to while it ran. */
+#define FSUM_N 2000000
+
+static wasm_module *fsum_module;
+
+static void fsum_job(job *j)
+{
+    wasm_instance *inst = instantiate(fsum_module, 0);
+    if (!inst)
+        return;
+    uint64_t sw = thread_current()->switches;
+    j->ok = call(inst, "fsum", (uint64_t[]){ FSUM_N }, 1, &j->result, 1, &j->err) == 0;
+    j->switches = thread_current()->switches - sw;
+    wasm_instance_free(inst);
+}
+
+/* The same floating-point loop alone, then on two threads at once: the
+ * results agree bit for bit although the threads were preempted in it. */
+static bool fsum_check(void)
+{
+    fsum_module = load(kwasm_mod_fsum, kwasm_mod_fsum_len, 0);
+    KTEST_CHECK(fsum_module);
+    job alone, j[2];
+    KTEST_CHECK(job_start(&alone, "fsum", fsum_job, 0) && job_wait(&alone, 60000 * MS) && alone.ok);
+    KTEST_CHECK(job_start(&j[0], "fsum-0", fsum_job, 0) && job_start(&j[1], "fsum-1", fsum_job, 0));
+    KTEST_CHECK(job_wait(&j[0], 60000 * MS) && job_wait(&j[1], 60000 * MS) && j[0].ok && j[1].ok);
+    kprintf("preempt: fsum(%u) alone %016lx; together %016lx (%lu switches) and %016lx (%lu switches)\n",
+            FSUM_N, alone.result, j[0].result, j[0].switches, j[1].result, j[1].switches);
+    KTEST_CHECK(j[0].result == alone.result && j[1].result == alone.result);
+    KTEST_CHECK(j[0].switches >= 2 || j[1].switches >= 2);
+    wasm_module_free(fsum_module);
+    return true;
+}
+
 bool ktest_wasm_preempt(void)
 {
     engine = wasm_engine_new();
@@ -541,6 +577,8 @@ bool ktest_wasm_preempt(void)
         wasm_instance_free(s[i].inst);
     }
     wasm_module_free(m);
+    if (!fsum_check())
+        return false;
     wasm_engine_free(engine);
     return true;
 }
