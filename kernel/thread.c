@@ -66,6 +66,7 @@ static void schedule(void)
     next->switches++;
     nswitches++;
     fpu_save(prev->fpu);
+    kwasm_switch(prev, next);
     switch_context(&prev->rsp, next->rsp);
     /* Back in prev, switched to by someone else. */
     fpu_restore(current->fpu);

@@ -160,6 +160,8 @@ static const ktest tests[] = {
     { "wasm-kill", ktest_wasm_kill },
     { "coral-reclaim", ktest_coral_reclaim },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
+    { "wasm-compile", ktest_wasm_compile },
+    { "wasm-cross", ktest_wasm_cross },
     { "hang", test_hang },
 };
 
