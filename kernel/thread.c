@@ -84,6 +84,7 @@ static void schedule(void)
     next->switches++;
     nswitches++;
     fpu_switch(next);
+    kwasm_switch(prev, next);
     switch_context(&prev->rsp, next->rsp);
     /* Back in prev, switched to by someone else. */
     reap();

@@ -188,7 +188,10 @@ static const ktest tests[] = {
     { "wasm-reclaim", ktest_wasm_reclaim },
     { "wasm-preempt", ktest_wasm_preempt },
     { "wasm-kill", ktest_wasm_kill },
+    { "coral-reclaim", ktest_coral_reclaim },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
+    { "wasm-compile", ktest_wasm_compile },
+    { "wasm-cross", ktest_wasm_cross },
     { "hang", test_hang },
 };
 

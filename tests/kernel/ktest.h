@@ -44,7 +44,10 @@ bool ktest_wasm_traps(void);
 bool ktest_wasm_reclaim(void);
 bool ktest_wasm_preempt(void);
 bool ktest_wasm_kill(void);
+bool ktest_coral_reclaim(void);
 bool ktest_wasm_guard_panic(void);
+bool ktest_wasm_compile(void);
+bool ktest_wasm_cross(void);
 
 #define KTEST_CHECK(cond) \
     do { if (!(cond)) return ktest_fail("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)
