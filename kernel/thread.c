@@ -66,6 +66,7 @@ static void schedule(void)
     next->switches++;
     nswitches++;
     fpu_save(prev->fpu);
+    kwasm_switch(prev, next);
     switch_context(&prev->rsp, next->rsp);
     /* Back in prev, switched to by someone else. */
     fpu_restore(current->fpu);
@@ -255,7 +256,7 @@ static bool double_fault(trapframe *tf)
 {
     for (lib_list *p = all.next; p != &all; p = p->next) {
         thread *t = LIB_CONTAINER_OF(p, thread, all_link);
-        if (t->stack && tf->rsp >= t->stack_lo - PAGE_SIZE - 64 && tf->rsp < t->stack_lo + 256)
+        if (t->stack_lo && tf->rsp >= t->stack_lo - PAGE_SIZE - 64 && tf->rsp < t->stack_lo + 256)
             kprintf("thread: kernel stack overflow in thread %d '%s' (rsp %016lx, stack %016lx-%016lx)\n",
                     t->id, t->name, tf->rsp, t->stack_lo, t->stack_hi);
     }

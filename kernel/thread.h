@@ -50,8 +50,8 @@ typedef struct thread {
     /* Set while a tick has switched the thread out: the interrupt frame
      * it will return through (kwasm_kill rewrites it). */
     struct trapframe *preempted;
-    /* Wasm (kernel/kwasm.c): the engine's per-thread state, and a kill
-     * request not yet acted on. */
+    /* Wasm (kernel/kwasm.c): the engine's per-thread state (its copy,
+     * while the thread is switched out), and a kill request. */
     void *wasm;
     volatile bool wasm_kill;
 } thread;

@@ -1,7 +1,8 @@
 /* tests/kernel/ktest_thread.c: scenarios for threads, the scheduler, sleep,
  * wait queues and SIMD state, and the TCG cost figures of a context switch
- * and of a timer interrupt. Timing tolerances are wide: QEMU under TCG on a
- * loaded host runs late now and then. */
+ * and of a timer interrupt. Timing tolerances are wide (never early, late by
+ * up to a few hundred ms): QEMU under TCG on a loaded host stalls now and
+ * then. The figures printed show how late things really were. */
 #include "tests/kernel/ktest.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
@@ -140,7 +141,7 @@ bool ktest_preempt(void)
             a0, a1, b0, b1, slept_ns / 1000);
     KTEST_CHECK(a0 > 0 && b0 > 0);
     KTEST_CHECK(a1 > a0 && b1 > b0);            /* both progressed in each stretch */
-    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 300 * MS);
+    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 500 * MS);
     return true;
 }
 
@@ -181,7 +182,7 @@ bool ktest_sleep(void)
         thread_sleep_ns(ms[i] * MS);
         uint64_t took = time_ns() - t0;
         kprintf("sleep: %lu ms took %lu us\n", ms[i], took / 1000);
-        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 100 * MS);
+        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 250 * MS);
     }
     return true;
 }
@@ -206,7 +207,7 @@ bool ktest_waitq(void)
     uint64_t t0 = time_ns();
     KTEST_CHECK(!waitq_wait(&q, 30 * MS));
     uint64_t took = time_ns() - t0;
-    KTEST_CHECK(took >= 30 * MS && took < 130 * MS);
+    KTEST_CHECK(took >= 30 * MS && took < 330 * MS);
     /* Woken before its (long) time-out. */
     reset();
     woken = timed_out = 0;
@@ -316,6 +317,14 @@ bool ktest_stack_guard(void)
 {
     KTEST_CHECK(thread_create("runaway", runaway, 0, 16 * 1024));
     thread_sleep_ns(1000 * MS);
+    return ktest_fail("the stack overflow went unnoticed");
+}
+
+/* main-stack-guard: the same on the boot thread, whose stack (in .bss) has
+ * an unmapped page below it too. */
+bool ktest_main_stack_guard(void)
+{
+    recurse(0);
     return ktest_fail("the stack overflow went unnoticed");
 }
 

@@ -17,7 +17,8 @@ static uint64_t ticks_per_ns_32;    /* (hz << 32) / 1e9 */
  * the start and again once CAL_TICKS have passed. Both clocks run in real
  * time (under TCG too), so the host descheduling QEMU in the middle does no
  * harm; only the reads at the ends are uncertain, each bracketed by two TSC
- * reads, and `*slack` gets the total width of the brackets. */
+ * reads, and `*slack` gets the total width of the brackets. Returns 0 when
+ * the measurement failed. */
 static uint64_t measure(uint64_t *slack)
 {
     pit_start(50000);
@@ -29,7 +30,9 @@ static uint64_t measure(uint64_t *slack)
         x = rdtsc();
         c = pit_read();
         y = rdtsc();
-        if (++spins > 100000000 || c > c0)
+        if (c > c0)
+            return 0;       /* it wrapped: QEMU stalled for the whole countdown */
+        if (++spins > 1000000 && c == c0)
             kpanic("tsc: the PIT does not count down (no PIT?)");
     } while (c0 - c < CAL_TICKS);
     *slack = (b - a) + (y - x);
@@ -38,16 +41,18 @@ static uint64_t measure(uint64_t *slack)
 }
 
 /* The median of three measurements whose ends are known to within 0.2%
- * (up to 12 tries; then the best ones seen). Under a loaded host QEMU
+ * (up to 12 tries; then the best ones seen; more tries while none worked). Under a loaded host QEMU
  * stalls for milliseconds now and then, sometimes right at an end. */
 void tsc_calibrate(void)
 {
     uint64_t good[3], worst_ppm = 0, best = 0, best_ppm = ~0ull;
     uint64_t window = (uint64_t)CAL_TICKS * 1000000 / PIT_HZ;     /* us */
     int ngood = 0, tries = 0;
-    while (ngood < 3 && tries < 12) {
+    while ((ngood < 3 && tries < 12) || (ngood == 0 && best == 0 && tries < 100)) {
         uint64_t slack, rate = measure(&slack);
         tries++;
+        if (rate < 1000000)
+            continue;       /* failed (or absurd) */
         /* slack in ppm of the window: slack / (rate * window / 1e6) */
         uint64_t ppm = slack * 1000000 / (rate / 1000000 * window);
         if (ppm <= 2000) {
@@ -59,9 +64,14 @@ void tsc_calibrate(void)
             best_ppm = ppm;
         }
     }
+    if (ngood == 0 && best == 0)
+        kpanic("tsc: no usable measurement against the PIT in %d tries", tries);
+    /* Fewer than three good ones: fill in with the best of the others. */
     while (ngood < 3) {
-        good[ngood++] = best;
-        worst_ppm = best_ppm;
+        good[ngood] = best ? best : good[0];
+        if (best)
+            worst_ppm = best_ppm;
+        ngood++;
     }
     uint64_t a = good[0], b = good[1], c = good[2];
     hz = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
