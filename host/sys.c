@@ -91,11 +91,13 @@ static void *thread_main(void *p)
     return NULL;
 }
 
-int sys_thread_start(void (*fn)(void *arg), void *arg)
+/* The handle is the thread's start record: it is never looked at after
+ * the start (sys_thread_kill has nothing to do on the host yet). */
+sys_thread *sys_thread_start(void (*fn)(void *arg), void *arg)
 {
     start_args *a = malloc(sizeof *a);
     if (!a)
-        return -1;
+        return NULL;
     a->fn = fn;
     a->arg = arg;
     pthread_attr_t attr;
@@ -108,9 +110,16 @@ int sys_thread_start(void (*fn)(void *arg), void *arg)
     pthread_attr_destroy(&attr);
     if (rc) {
         free(a);
-        return -1;
+        return NULL;
     }
-    return 0;
+    return (sys_thread *)a;
+}
+
+/* The host engine has no way yet to interrupt a thread in compiled code;
+ * the thread stops at its next coral call (which checks the kill flag). */
+void sys_thread_kill(sys_thread *t)
+{
+    (void)t;
 }
 
 void sys_console_write(const char *s, size_t len)

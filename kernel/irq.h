@@ -1,7 +1,7 @@
-/* kernel/irq.h: device interrupt lines (the legacy PIC's 16 for now; an I/O
- * APIC would sit behind the same calls). A line has at most one handler;
- * attaching unmasks it, detaching masks it. The dispatcher counts the
- * interrupt, calls the handler, then acknowledges it.
+/* kernel/irq.h: device interrupt lines: the 16 ISA lines, through the I/O
+ * APIC (or the legacy PIC when there is none). A line has at most one
+ * handler; attaching unmasks it, detaching masks it. The dispatcher counts
+ * the interrupt, calls the handler, then acknowledges it.
  *
  * A driver that runs elsewhere (a Wasm program, later, through irq_create
  * and irq_wait) uses the mask: its handler masks the line and wakes the

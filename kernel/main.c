@@ -1,6 +1,7 @@
 /* kernel/main.c: kmain, the first C code. boot.S calls it on the boot stack
  * in long mode, with the Multiboot magic (already checked) and the physical
  * address of the Multiboot information. */
+#include "kernel/coral/kernel/userboot_kernel.h"
 #include "kernel/demo.h"
 #include "kernel/kprintf.h"
 #include "kernel/multiboot.h"
@@ -77,7 +78,12 @@ void kmain(uint32_t magic, uint32_t info)
     if (boot_arg("test", test, sizeof test))
         ktest_run(test);
 
-    /* Until userboot exists: the engine in the kernel, on two small modules. */
+    /* Programs given as Multiboot modules: userboot first, then the ones it
+     * starts (docs/api.md, "Boot handles"). */
+    if (boot.nmodules > 0)
+        arch_exit(coral_userboot_run());
+
+    /* No programs: show the engine in the kernel on two small modules. */
     if (!demo_run())
         arch_exit(false);
     kprintf("nothing to run yet: halting\n");

@@ -63,6 +63,12 @@ bench-build: $(BENCH_GCC) $(BENCH_CLANG) $(BENCH_WASM)
 # The smoke step (tests/steps/50-bench-smoke) needs the gcc and Wasm builds.
 TEST_BUILD += $(BENCH_GCC) $(BENCH_WASM)
 
+# `make bench-real`: only the large real modules, into build/real/ (for
+# anyone measuring decode or compile throughput).
+.PHONY: bench-real
+bench-real:
+	bench/real-modules
+
 # `make bench`: build what exists (the coral CLI too, when its rules are in),
 # fetch the large real modules once, then run the harness.
 # build/coral, when mk/host.mk (included before this file) puts it in ALL.

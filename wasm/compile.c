@@ -35,7 +35,15 @@ static uint8_t *place_code(const x64_asm *a, size_t *mapped)
         wasm_platform_release(code, size);
         return NULL;
     }
-    lib_memcpy(code, a->buf, a->len);
+    /* Word at a time (lib_memcpy goes byte by byte). */
+    size_t i = 0;
+    for (; i + 8 <= a->len; i += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, a->buf + i, 8);
+        __builtin_memcpy(code + i, &w, 8);
+    }
+    for (; i < a->len; i++)
+        code[i] = a->buf[i];
     if (wasm_platform_protect_exec(code, size) != 0) {
         wasm_platform_release(code, size);
         return NULL;

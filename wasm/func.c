@@ -141,7 +141,7 @@ int wasm_call_slots(wasm_func *f, uint64_t *slots, uint32_t nslots, wasm_error *
     lib_memset(&rec, 0, sizeof rec);
     rec.prev = t->limits.entry;
     t->limits.entry = &rec;
-    int rc = ((wasm_entry_fn)eng->entry)(f->rec->code, ctx, slots, nslots, &rec);
+    int rc = ((wasm_entry_fn)eng->entry)(f->rec->code, ctx, slots, nslots, &rec, &t->limits);
     t->limits.entry = rec.prev;
     if (rc) {
         wasm_trap_message(&rec, err);

@@ -105,6 +105,9 @@ static int link_import(wasm_instance *inst, uint32_t i, const wasm_extern *x, wa
             !limits_match(mem->pages, mem->has_max,
                           mem->max_pages, mt->min, mt->has_max, mt->max))
             return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: memory)", i);
+        if (!mem->guarded && !c->explicit_bounds)
+            return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: the memory has "
+                        "no guard region; compile with explicit bounds checks)", i);
         mem->refs++;
         inst->memory = mem;
         return 0;
@@ -148,7 +151,7 @@ static int setup(wasm_instance *inst, const wasm_extern *imports, wasm_error *er
     }
     if (m->nmemories > 0 && !inst->memory) {
         const wasm_memory_type *mt = &m->memories[0];
-        inst->memory = wasm_memory_create(mt->min, mt->max, mt->has_max, err);
+        inst->memory = wasm_memory_create(mt->min, mt->max, mt->has_max, !c->explicit_bounds, err);
         if (!inst->memory)
             return -1;
     }

@@ -1,5 +1,5 @@
 /* tests/kernel/ktest_time.c: scenarios for the clock, the local APIC tick
- * and device IRQs through the PIC. Tolerances are wide: QEMU under TCG on a
+ * and device IRQs. Tolerances are wide: QEMU under TCG on a
  * loaded host delivers ticks late and drops some (under an 8x load on two
  * cores, 86 of 200 came); what must hold is that they come, at no more
  * than the programmed rate, and stop when masked. */
@@ -41,7 +41,8 @@ bool ktest_timer(void)
     return true;
 }
 
-/* A device IRQ through the PIC: the PIT's channel 0 at 1 kHz on line 0,
+/* A device IRQ (through the I/O APIC, or the PIC with irq=pic): the PIT's
+ * channel 0 at 1 kHz on line 0,
  * first handled in the interrupt, then the way a driver outside the
  * interrupt does it: the handler masks the line and wakes the driver,
  * which unmasks it and waits again. */
@@ -63,7 +64,7 @@ static void wake_driver(int line, void *arg)
     waitq_wake_all(&irq_q);
 }
 
-bool ktest_pic(void)
+bool ktest_irq(void)
 {
     uint16_t count = PIT_HZ / 1000;
     outb(0x43, 0x34);                   /* channel 0, lo/hi, mode 2 (rate) */
@@ -79,7 +80,7 @@ bool ktest_pic(void)
     wait_ns(100 * 1000000ull);
     irq_mask(0);
     uint64_t ms = (time_ns() - t0) / 1000000, n = handled - h0;
-    kprintf("pic: %lu IRQ 0 interrupts in %lu ms\n", n, ms);
+    kprintf("irq: %lu IRQ 0 interrupts in %lu ms\n", n, ms);
     KTEST_CHECK(n >= ms / 10 && n <= ms * 3 / 2 + 10);
     KTEST_CHECK(irq_count(0) - c0 == n);
     /* Masked: no more. */
@@ -105,6 +106,6 @@ bool ktest_pic(void)
     KTEST_CHECK(handled == 20);         /* masked between rounds: one each */
     irq_detach(0);
     outb(0x43, 0x30);                   /* channel 0 back to one-shot, idle */
-    kprintf("pic: a driver waited for IRQ 0 %lu times\n", handled);
+    kprintf("irq: a driver waited for IRQ 0 %lu times\n", handled);
     return true;
 }

@@ -55,9 +55,18 @@ typedef struct ctl {
 static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
 #define NPIN 3
 static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
-/* Frame slots above the declared locals: context, then the pin saves. */
-#define FRAME_FIXED 4
-#define NXMM 15
+/* Float locals may be pinned to xmm12-xmm14, which compiled code treats
+ * as callee-saved too (C helpers and host functions do not: those calls
+ * save them; see call_helper and the host stub). */
+static const uint8_t pin_xmms[NPIN] = { 12, 13, 14 };
+/* Frame slots above the declared locals: context, the thread's limits
+ * (taken from the caller's frame, so that an instance can run on several
+ * threads), then the pin saves (three GPRs, three XMMs). */
+#define FRAME_FIXED 8
+#define SLOT_LIMITS (-16)
+#define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
+#define NXMM 12
 
 typedef struct cg {
     x64_asm *a;
@@ -74,7 +83,8 @@ typedef struct cg {
     int8_t *lpin;                /* per local: its pinned register, or -1 */
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
-    uint32_t npinned;
+    uint32_t npinned, nxpinned;
+    uint32_t xpin_local[NPIN];   /* the locals pinned to pin_xmms[k] */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -178,10 +188,43 @@ static x64_mem local_mem(cg *g, uint32_t i)
     return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + (i - g->nparams))));
 }
 
-/* The register a V_LOCAL entry lives in when its local is pinned, or -1. */
+/* The register a V_LOCAL entry lives in when its local is pinned, or -1;
+ * an XMM register when the local is a float (pin_is_xmm). */
 static int pin_of(cg *g, const val *v)
 {
     return v->kind == V_LOCAL ? g->lpin[v->local] : -1;
+}
+
+static bool pin_is_xmm(cg *g, const val *v)
+{
+    return is_float(g->ltypes[v->local]);
+}
+
+/* Copies a pinned local's register into r, as v's type wants it. */
+static void load_pinned(cg *g, const val *v, int r)
+{
+    int pin = pin_of(g, v);
+    bool w = is_w(v->type);
+    if (pin_is_xmm(g, v)) {
+        if (is_float(v->type))
+            x64_movaps(g->a, r, pin);
+        else
+            x64_movd_rx(g->a, w, r, pin);
+    } else {
+        if (is_float(v->type))
+            x64_movd_xr(g->a, w, r, pin);
+        else
+            x64_mov_rr(g->a, w, r, pin);
+    }
+}
+
+/* Stores a pinned local's register (all 64 bits) at m. */
+static void store_pinned(cg *g, const val *v, x64_mem m)
+{
+    if (pin_is_xmm(g, v))
+        x64_fstore(g->a, true, m, pin_of(g, v));
+    else
+        x64_store(g->a, true, m, pin_of(g, v));
 }
 
 /* Whether v can be used as a memory operand. */
@@ -296,7 +339,7 @@ static void spill_entry(cg *g, uint32_t i)
         break;
     case V_LOCAL:
         if (g->lpin[v->local] >= 0) {
-            x64_store(g->a, true, m, g->lpin[v->local]);
+            store_pinned(g, v, m);
         } else {
             x64_load(g->a, true, R11, local_mem(g, v->local));
             x64_store(g->a, true, m, R11);
@@ -401,10 +444,8 @@ static int to_reg(cg *g, val *v)
     int pin = pin_of(g, v);
     if (v->kind == V_CONST)
         load_const(g, v->type, r, v->imm);
-    else if (pin >= 0 && is_float(v->type))
-        x64_movd_xr(g->a, is_w(v->type), r, pin);
     else if (pin >= 0)
-        x64_mov_rr(g->a, is_w(v->type), r, pin);
+        load_pinned(g, v, r);
     else
         load_typed(g, v->type, r, val_mem(g, v));
     v->kind = V_REG;
@@ -423,7 +464,7 @@ static void to_fixed(cg *g, val *v, int r)
     } else if (v->kind == V_CONST) {
         x64_mov_ri(g->a, is_w(v->type), r, v->imm);
     } else if (pin_of(g, v) >= 0) {
-        x64_mov_rr(g->a, is_w(v->type), r, pin_of(g, v));
+        load_pinned(g, v, r);
     } else {
         x64_load(g->a, is_w(v->type), r, val_mem(g, v));
     }
@@ -437,7 +478,7 @@ static void to_fixed(cg *g, val *v, int r)
 static int src_reg(cg *g, val *v)
 {
     int pin = pin_of(g, v);
-    if (pin >= 0 && !is_float(v->type))
+    if (pin >= 0 && is_float(v->type) == pin_is_xmm(g, v))
         return pin;
     return to_reg(g, v);
 }
@@ -645,7 +686,7 @@ static void int_div(cg *g, bool w, bool sign, bool rem)
         } else if (b.kind == V_CONST) {
             x64_mov_ri(g->a, w, rb, b.imm);
         } else if (pin_of(g, &b) >= 0) {
-            x64_mov_rr(g->a, w, rb, pin_of(g, &b));
+            load_pinned(g, &b, rb);
         } else {
             x64_load(g->a, w, rb, val_mem(g, &b));
         }
@@ -732,7 +773,7 @@ static void f_binop(cg *g, bool d, int op)
     if (is_mem(g, &b)) {
         x64_sse_rm(g->a, d, op, r, val_mem(g, &b));
     } else {
-        int rb = to_reg(g, &b);
+        int rb = src_reg(g, &b);
         x64_sse_rr(g->a, d, op, r, rb);
         free_reg(g, &b);
     }
@@ -996,7 +1037,9 @@ static x64_mem mem_operand(cg *g, val *addr, uint32_t offset, uint32_t size)
         x64_mov_ri(g->a, true, R11, eff);
         return x64_mi(R14, R11, 1, 0);
     }
-    int r = to_reg(g, addr);
+    /* A pinned i32 local is zero-extended in its register: use it as is. */
+    int r = pin_of(g, addr) >= 0 && g->ltypes[addr->local] == WASM_I32 ? pin_of(g, addr)
+                                                                         : to_reg(g, addr);
     if (g->c->explicit_bounds) {
         if (end < 0x80000000u) {
             x64_lea(g->a, true, R11, x64_m(r, (int32_t)end));
@@ -1060,8 +1103,6 @@ static void op_store(cg *g, uint8_t op, uint32_t offset)
     int k = op - 0x36;
     val v = pop(g), addr = pop(g);
     int rv = to_reg(g, &v);
-    if (addr.kind != V_CONST)
-        to_reg(g, &addr);
     x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
     if (!g->c->explicit_bounds)
         add_site(g, WASM_TRAP_MEMORY_OOB);
@@ -1107,7 +1148,7 @@ static void store_arg(cg *g, val *v, x64_mem dst)
         break;
     default:
         if (pin_of(g, v) >= 0) {
-            x64_store(g->a, true, dst, pin_of(g, v));
+            store_pinned(g, v, dst);
         } else {
             x64_load(g->a, true, R11, val_mem(g, v));
             x64_store(g->a, true, dst, R11);
@@ -1223,7 +1264,12 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    /* C may clobber xmm12-14: keep pinned float locals in their slots. */
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1368,14 +1414,24 @@ static void op_else(cg *g)
     g->unreachable = false;
 }
 
+/* Returns the top nresults entries (in whatever state they are) through
+ * the argument/result slots. With several results, a result slot may be
+ * a parameter that another result still reads: those go through the home
+ * slots first. */
 static void emit_return(cg *g)
 {
-    /* results are the top nresults entries, all in home slots */
     uint32_t n = g->type->nresults;
-    for (uint32_t i = 0; i < n; i++)
-        copy_slot(g, x64_m(RBP, (int32_t)(16 + 8 * i)), home(g, g->sp - n + i));
+    if (n > 1)
+        spill_all(g);
+    for (uint32_t i = 0; i < n; i++) {
+        val *v = &g->stack[g->sp - n + i];
+        v->pos = g->sp - n + i;
+        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * i)));
+    }
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
+        x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, SLOT_XPIN(k)));
     x64_leave(g->a);
     x64_ret(g->a);
 }
@@ -1384,6 +1440,13 @@ static void emit_return(cg *g)
 static bool op_end(cg *g)
 {
     ctl *b = &g->ctls[g->nctl - 1];
+    if (b->kind == C_FUNC) {
+        /* Branches to the function's label return on the spot. */
+        if (!g->unreachable)
+            emit_return(g);
+        g->nctl--;
+        return true;
+    }
     if (!g->unreachable)
         spill_all(g);
     if (b->kind == C_IF && !b->has_else) {
@@ -1402,16 +1465,16 @@ static bool op_end(cg *g)
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
     g->nctl--;
-    if (b->kind == C_FUNC) {
-        emit_return(g);
-        return true;
-    }
     return false;
 }
 
 static void branch_to(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC) {
+        emit_return(g);
+        return;
+    }
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     uint32_t from = g->sp - arity;
     if (from != t->height)
@@ -1423,6 +1486,8 @@ static void branch_to(cg *g, uint32_t depth)
 static bool branch_needs_copy(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC)
+        return true;             /* a return sequence */
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     return arity && g->sp - arity != t->height;
 }
@@ -1685,13 +1750,15 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
     int pin = g->lpin[i];
     if (pin >= 0) {
         if (v.kind == V_CONST) {
-            x64_mov_ri(g->a, is_w(t), pin, v.imm);
+            load_const(g, t, pin, v.imm);
             if (tee)
                 push_const(g, v.type, v.imm);
             return;
         }
         int r = src_reg(g, &v);
-        if (r != pin)
+        if (r != pin && is_float(t))
+            x64_movaps(g->a, pin, r);
+        else if (r != pin)
             x64_mov_rr(g->a, is_w(t), pin, r);
         free_reg(g, &v);
         if (tee)
@@ -1742,7 +1809,6 @@ static void compile_op(cg *g, uint8_t op)
         g->unreachable = true;
         break;
     case 0x0f:
-        spill_all(g);
         emit_return(g);
         g->unreachable = true;
         break;
@@ -2053,7 +2119,7 @@ static int setup_locals(cg *g, const wasm_code *code)
 static void choose_pins(cg *g)
 {
     uint32_t n = g->nparams + g->nlocals;
-    g->npinned = 0;
+    g->npinned = g->nxpinned = 0;
     for (uint32_t i = 0; i < n; i++) {
         g->lpin[i] = -1;
         g->lweight[i] = 0;
@@ -2094,19 +2160,25 @@ static void choose_pins(cg *g)
     }
     g->p = save;
     g->failed = false;
-    for (uint32_t k = 0; k < NPIN; k++) {
-        uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t t = g->ltypes[i];
-            if ((t == WASM_I32 || t == WASM_I64) && g->lpin[i] < 0 && g->lweight[i] > bw) {
-                best = i;
-                bw = g->lweight[i];
+    for (int fl = 0; fl < 2; fl++) {
+        for (uint32_t k = 0; k < NPIN; k++) {
+            uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
+            for (uint32_t i = 0; i < n; i++) {
+                uint8_t t = g->ltypes[i];
+                bool ok = fl ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
+                if (ok && g->lpin[i] < 0 && g->lweight[i] > bw) {
+                    best = i;
+                    bw = g->lweight[i];
+                }
             }
+            if (best == UINT32_MAX)
+                break;
+            g->lpin[best] = (int8_t)(fl ? pin_xmms[k] : pin_regs[k]);
+            if (fl)
+                g->xpin_local[g->nxpinned++] = best;
+            else
+                g->npinned++;
         }
-        if (best == UINT32_MAX)
-            break;
-        g->lpin[best] = (int8_t)pin_regs[k];
-        g->npinned++;
     }
 }
 
@@ -2146,15 +2218,20 @@ static void compile_function(cg *g, uint32_t func)
     x64_byte(a, 0x24);
     size_t frame_patch = a->len;
     x64_u32(a, 0);
-    x64_load(a, true, RAX, x64_m(R15, CTX_LIMITS));
+    /* The limits come from the caller's frame (a Wasm frame or the entry
+     * trampoline's, both keep them at [rbp-16]). */
+    x64_load(a, true, RAX, x64_m(RBP, 0));
+    x64_load(a, true, RAX, x64_m(RAX, SLOT_LIMITS));
     x64_alu_rm(a, ALU_CMP, true, R11, x64_m(RAX, 0));
     x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
     x64_mov_rr(a, true, RSP, R11);
     x64_store(a, true, x64_m(RBP, -8), R15);
+    x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
     if (g->nlocals > 0 && g->nlocals <= 8) {
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
         for (uint32_t j = 0; j < g->nlocals; j++)
-            x64_store(a, true, local_mem(g, g->nparams + j), RAX);
+            if (g->lpin[g->nparams + j] < 0)
+                x64_store(a, true, local_mem(g, g->nparams + j), RAX);
     } else if (g->nlocals > 8) {
         x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + g->nlocals))));
         x64_mov_ri(a, false, RCX, g->nlocals);
@@ -2163,13 +2240,18 @@ static void compile_function(cg *g, uint32_t func)
     }
     /* Pinned locals: save the caller's register, load or zero the local. */
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_store(a, true, x64_m(RBP, -(int32_t)(16 + 8 * k)), pin_regs[k]);
+        x64_store(a, true, x64_m(RBP, SLOT_PIN(k)), pin_regs[k]);
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fstore(a, true, x64_m(RBP, SLOT_XPIN(k)), pin_xmms[k]);
     for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
         int pin = g->lpin[i];
+        uint8_t t = g->ltypes[i];
         if (pin < 0)
             continue;
         if (i < g->nparams)
-            x64_load(a, is_w(g->ltypes[i]), pin, local_mem(g, i));
+            load_typed(g, t, pin, local_mem(g, i));
+        else if (is_float(t))
+            x64_sse_logic(a, false, SSE_XOR, pin, pin);
         else
             x64_alu_rr(a, ALU_XOR, false, pin, pin);
     }
