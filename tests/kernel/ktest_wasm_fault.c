@@ -47,7 +47,7 @@ static wasm_trap_kind run(wasm_backend_engine *be, uint8_t *code, uint32_t off, 
     wasm_entry rec = { 0 };
     rec.prev = t->limits.entry;
     t->limits.entry = &rec;
-    int trapped = ((wasm_entry_fn)be->entry)(code + off, ctx, 0, 0, &rec);
+    int trapped = ((wasm_entry_fn)be->entry)(code + off, ctx, 0, 0, &rec, &t->limits);
     t->limits.entry = rec.prev;
     if (!trapped)
         return WASM_TRAP_NONE;
