@@ -137,6 +137,8 @@ static uint8_t rd_u8(cg *g)
 
 static uint64_t rd_uleb(cg *g)
 {
+    if (g->p < g->end && *g->p < 0x80)
+        return *g->p++;
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         uint8_t b = rd_u8(g);
@@ -2117,7 +2119,7 @@ static int setup_locals(cg *g, const wasm_code *code)
 /* Which integer locals live in rbx/r12/r13 for the whole function: a quick
  * pass over the body weighs each local.get/set/tee by its loop depth (8x
  * per level), and the heaviest integer locals win. */
-static void choose_pins(cg *g)
+static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
     g->npinned = g->nxpinned = 0;
@@ -2125,7 +2127,9 @@ static void choose_pins(cg *g)
         g->lpin[i] = -1;
         g->lweight[i] = 0;
     }
-    if (n == 0)
+    /* Without a loop, pinning saves little and the scan costs compile
+     * time. */
+    if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
     const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
@@ -2206,7 +2210,7 @@ static void compile_function(cg *g, uint32_t func)
     g->nsaves = 0;
     g->p = code->code;
     g->end = code->body + code->size;
-    choose_pins(g);
+    choose_pins(g, code);
 
     x64_asm *a = g->a;
     x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
