@@ -7,18 +7,24 @@
  * consumes them, so constants become immediates and locals become memory
  * operands. At control-flow boundaries (blocks, branches, calls) every
  * entry is written to its home slot: that is the canonical state every
- * label expects, which keeps merges trivial.
+ * label expects, which keeps merges trivial. A compare feeding `if` or
+ * `br_if` branches on the flags. Before the pass, a quick scan weighs the
+ * locals by use and loop depth, and the heaviest live in registers for
+ * the whole function (three integer, six float: "pinned").
  *
  * Frame (rbp-based, no red zone):
  *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
  *   [rbp+8]        return address          [rbp] caller's rbp
  *   [rbp-8]        this function's context (r15 on entry)
- *   [rbp-16-8*j]   declared local j
+ *   [rbp-16]       the running thread's limits (from the caller's frame)
+ *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
+ *   [rbp-96-8*j]   declared local j
  *   below          operand-stack home slots, then saved `if` params
  *   [rsp+8*k]      outgoing argument/result slots for calls
  *
- * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; the rest
- * are allocated to operand-stack entries. */
+ * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; rbx,
+ * r12, r13 and xmm9-14 for pinned locals (callee-saved); the rest are
+ * allocated to operand-stack entries. */
 #include "wasm/compile.h"
 #include "wasm/engine.h"
 #include "wasm/platform.h"
