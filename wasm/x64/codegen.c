@@ -594,7 +594,7 @@ static int emit_fused(cg *g)
     val a = g->fuse.a, b = g->fuse.b;
     bool w = g->fuse.w;
     g->fuse.active = false;
-    int r = to_reg(g, &a);
+    int r = src_reg(g, &a);      /* only read: a pinned local serves as is */
     if (g->fuse.eqz) {
         x64_test_rr(g->a, w, r, r);
     } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
