@@ -98,7 +98,12 @@ int wasm_rt_host_call(wasm_func *f, uint8_t *caller_ctx, uint64_t *slots)
     wasm_caller caller;
     caller.instance = caller_ctx ? *(wasm_instance **)(caller_ctx + CTX_INSTANCE) : NULL;
     caller.data = f->data;
-    return f->fn(&caller, slots) ? WASM_TRAP_HOST : 0;
+    if (f->fn(&caller, slots))
+        return WASM_TRAP_HOST;
+    /* A kill requested while the host function ran (it may have blocked)
+     * takes effect on the way back into Wasm. */
+    const wasm_limits *l = caller_ctx ? *(wasm_limits **)(caller_ctx + CTX_LIMITS) : NULL;
+    return l && l->kill ? WASM_TRAP_KILLED : 0;
 }
 
 static int arg_error(wasm_error *err, const char *msg)

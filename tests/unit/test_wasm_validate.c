@@ -443,6 +443,33 @@ static void test_representation(void **state)
     wasm_module_free(m);
 }
 
+/* Inputs the fuzzer (ASan + UBSan) once tripped on. */
+static void test_fuzz_regressions(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        wasm_err_kind kind;
+    } cases[] = {
+        /* an empty body: no locals, no operands ever pushed */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x04"
+          "\x01\x02\x00\x0b", 24, WASM_OK },
+        /* a zero-length locals run, then bad 0xfc opcodes */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x1b"
+          "\x01\x19\x01\x00\x7f\xfc\xd5\xe7\xb5\x00\x00\x00\xfc\x80\x00\x00\xfc\x81\x80\x00"
+          "\x00\xfc\x86\x80\xa0\x00\x00\xfc\x87\x80\x80\x80\x00\x00\x0b", 55, WASM_ERR_MALFORMED },
+        /* br_if in unreachable code with nothing ever on the stack */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x0c"
+          "\x01\x0a\x00\x02\x40\x00\x00\x0d\x00\x7a\x0b\x0b", 32, WASM_ERR_INVALID },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wb w;
+        memcpy(w.b, cases[i].bytes, cases[i].len);
+        w.n = cases[i].len;
+        assert_int_equal(check(&w, NULL), cases[i].kind);
+    }
+}
+
 /* Custom sections are all kept, in order, with where they stood. */
 static void test_custom_sections(void **state)
 {
@@ -498,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_module_level),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_representation),
+        cmocka_unit_test(test_fuzz_regressions),
         cmocka_unit_test(test_custom_sections),
         cmocka_unit_test(test_bad_name_section),
     };
