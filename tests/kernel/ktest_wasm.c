@@ -26,8 +26,9 @@
 extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
 extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
     kwasm_mod_naps_len;
-extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[];
-extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len;
+extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[], kwasm_mod_busy[];
+extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len,
+    kwasm_mod_busy_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -579,6 +580,64 @@ bool ktest_wasm_preempt(void)
     wasm_module_free(m);
     if (!fsum_check())
         return false;
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-host-nonpreempt: C called from Wasm is never preempted ---- */
+
+#define BUSY_MS 60
+
+/* env.busy(): keeps the CPU for BUSY_MS with interrupts on; returns how
+ * many times the thread was switched to meanwhile (0 if not preempted). */
+static int host_busy(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    uint64_t sw = thread_current()->switches, t0 = time_ticks();
+    uint64_t end = time_ns() + BUSY_MS * MS;
+    while (time_ns() < end)
+        cpu_pause();
+    slots[0] = thread_current()->switches - sw;
+    kprintf("busy: %lu ticks in the host function, %lu switches\n", time_ticks() - t0, slots[0]);
+    return 0;
+}
+
+static void busy_job(job *j)
+{
+    wasm_module *m = j->arg;
+    static const uint8_t t_res[] = { WASM_I32 };
+    wasm_func *busy = wasm_func_new_host(engine, 0, 0, t_res, 1, host_busy, 0);
+    wasm_instance *inst = instantiate(m, busy);
+    wasm_func_free(busy);
+    if (!inst)
+        return;
+    j->ok = call(inst, "call_busy", 0, 0, &j->result, 1, &j->err) == 0;
+    wasm_instance_free(inst);
+}
+
+bool ktest_wasm_host_nonpreempt(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *spin = load(kwasm_mod_spin, kwasm_mod_spin_len, 0);
+    wasm_module *busy = load(kwasm_mod_busy, kwasm_mod_busy_len, 0);
+    KTEST_CHECK(spin && busy);
+    /* A spinner in Wasm stays ready the whole time: the tick would switch
+     * to it at once if it could preempt the host function. */
+    spinner s = { .export = "count" };
+    s.inst = spin_instance(spin, &s.counter);
+    KTEST_CHECK(s.inst);
+    job js, jb;
+    KTEST_CHECK(job_start(&js, "spinner", spin_job, &s));
+    KTEST_CHECK(job_start(&jb, "busy", busy_job, busy));
+    KTEST_CHECK(job_wait(&jb, 10000 * MS) && jb.ok);
+    KTEST_CHECK(jb.result == 0);
+    KTEST_CHECK(*s.counter > 0);            /* the spinner did run, before and after */
+    if (!kill_and_check(&js, "count_forever"))
+        return false;
+    wasm_instance_free(s.inst);
+    wasm_module_free(spin);
+    wasm_module_free(busy);
     wasm_engine_free(engine);
     return true;
 }
