@@ -11,6 +11,7 @@
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/tsc.h"
@@ -231,7 +232,8 @@ bool ktest_waitq(void)
 }
 
 /* sse: threads with different XMM values, switched by yields and by
- * preemption, keep them. */
+ * preemption, keep them, with a thread that has no SIMD state (so the
+ * registers are not always saved at the switch) running between them. */
 static void load_xmm(const uint64_t *v)
 {
     __asm__ volatile(
@@ -279,6 +281,16 @@ static void sse_thread(void *arg)
     finished();
 }
 
+/* Runs between the SIMD threads without touching SIMD registers. */
+static void plain_thread(void *arg)
+{
+    (void)arg;
+    uint64_t end = time_ns() + 200 * MS;
+    while (time_ns() < end)
+        thread_yield();
+    finished();
+}
+
 bool ktest_sse(void)
 {
     reset();
@@ -286,7 +298,10 @@ bool ktest_sse(void)
     uint64_t s0 = sched_switch_count();
     for (int i = 0; i < 3; i++)
         KTEST_CHECK(thread_create("sse", sse_thread, (void *)(uintptr_t)i, 0));
-    KTEST_CHECK(wait_done(3, 5000 * MS));
+    thread *plain = thread_create("plain", plain_thread, 0, 0);
+    KTEST_CHECK(plain);
+    thread_set_no_simd(plain);
+    KTEST_CHECK(wait_done(4, 5000 * MS));
     uint64_t sw = sched_switch_count() - s0;
     kprintf("sse: %lu + %lu + %lu checks over %lu switches\n", sse_rounds[0], sse_rounds[1],
             sse_rounds[2], sw);
@@ -352,17 +367,31 @@ static uint64_t ns_per(uint64_t ticks, uint64_t n)
     return tsc_to_ns(ticks) / n;
 }
 
-bool ktest_sched_cost(void)
+static uint64_t switch_cost(bool simd, uint64_t *switches)
 {
     reset();
-    KTEST_CHECK(thread_create("ping", pinger, 0, 0));
-    KTEST_CHECK(thread_create("pong", pinger, 0, 0));
+    thread *a = thread_create("ping", pinger, 0, 0);
+    thread *b = thread_create("pong", pinger, 0, 0);
+    if (!a || !b)
+        return 0;
+    if (!simd) {
+        thread_set_no_simd(a);
+        thread_set_no_simd(b);
+    }
     uint64_t s0 = sched_switch_count();
     uint64_t t0 = rdtsc();
-    KTEST_CHECK(wait_done(2, 60000 * MS));
+    if (!wait_done(2, 60000 * MS))
+        return 0;
     uint64_t t1 = rdtsc();
-    uint64_t switches = sched_switch_count() - s0;
-    KTEST_CHECK(switches >= 2 * PINGS);
+    *switches = sched_switch_count() - s0;
+    return ns_per(t1 - t0, *switches);
+}
+
+bool ktest_sched_cost(void)
+{
+    uint64_t n1, n2;
+    uint64_t plain = switch_cost(false, &n1), simd = switch_cost(true, &n2);
+    KTEST_CHECK(plain && simd && n1 >= 2 * PINGS && n2 >= 2 * PINGS);
 
     enum { N = 20000 };
     bool on = irq_save();
@@ -375,8 +404,8 @@ bool ktest_sched_cost(void)
         __asm__ volatile("int $0x50" ::: "memory");
     uint64_t c = rdtsc();
     irq_restore(on);
-    kprintf("cost (TCG figures): context switch %lu ns (%lu switches), timer interrupt %lu ns, "
-            "empty interrupt %lu ns\n", ns_per(t1 - t0, switches), switches, ns_per(b - a, N),
-            ns_per(c - b, N));
+    kprintf("cost (TCG figures): context switch %lu ns with SIMD state (%s), %lu ns without; "
+            "timer interrupt %lu ns, empty interrupt %lu ns\n", simd,
+            fpu_uses_xsave() ? "XSAVE" : "FXSAVE", plain, ns_per(b - a, N), ns_per(c - b, N));
     return true;
 }

@@ -55,18 +55,19 @@ typedef struct ctl {
 static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
 #define NPIN 3
 static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
-/* Float locals may be pinned to xmm12-xmm14, which compiled code treats
+/* Float locals may be pinned to xmm9-xmm14, which compiled code treats
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
-static const uint8_t pin_xmms[NPIN] = { 12, 13, 14 };
+#define NXPIN 6
+static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 /* Frame slots above the declared locals: context, the thread's limits
  * (taken from the caller's frame, so that an instance can run on several
- * threads), then the pin saves (three GPRs, three XMMs). */
-#define FRAME_FIXED 8
+ * threads), then the pin saves (three GPRs, six XMMs). */
+#define FRAME_FIXED 11
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
 #define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
-#define NXMM 12
+#define NXMM 9
 
 typedef struct cg {
     x64_asm *a;
@@ -84,7 +85,7 @@ typedef struct cg {
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
     uint32_t npinned, nxpinned;
-    uint32_t xpin_local[NPIN];   /* the locals pinned to pin_xmms[k] */
+    uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -2161,7 +2162,7 @@ static void choose_pins(cg *g)
     g->p = save;
     g->failed = false;
     for (int fl = 0; fl < 2; fl++) {
-        for (uint32_t k = 0; k < NPIN; k++) {
+        for (uint32_t k = 0; k < (fl ? NXPIN : NPIN); k++) {
             uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
             for (uint32_t i = 0; i < n; i++) {
                 uint8_t t = g->ltypes[i];

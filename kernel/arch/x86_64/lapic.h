@@ -17,6 +17,9 @@ void lapic_timer_start(void);
 void lapic_timer_stop(void);
 void lapic_eoi(void);
 
+/* Sends this CPU a non-maskable interrupt (for tests of the NMI path). */
+void lapic_self_nmi(void);
+
 /* Timer counts per second (after the divider), as calibrated. */
 uint64_t lapic_timer_hz(void);
 
