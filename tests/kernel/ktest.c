@@ -192,6 +192,8 @@ static const ktest tests[] = {
     { "wasm-guard-panic", ktest_wasm_guard_panic },
     { "wasm-compile", ktest_wasm_compile },
     { "wasm-cross", ktest_wasm_cross },
+    { "wasm-kill-storm", ktest_wasm_kill_storm },
+    { "wasm-host-nonpreempt", ktest_wasm_host_nonpreempt },
     { "wasm-fault-vectors", ktest_wasm_fault_vectors },
     { "wasm-fault-stray", ktest_wasm_fault_stray },
     { "hang", test_hang },
