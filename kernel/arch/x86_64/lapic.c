@@ -15,6 +15,8 @@
 #define REG_ICR_LO   0x300
 #define REG_ICR_HI   0x310
 #define REG_LVT_TIMER 0x320
+#define REG_LVT_LINT0 0x350
+#define REG_LVT_LINT1 0x360
 #define REG_INIT_COUNT 0x380
 #define REG_CUR_COUNT  0x390
 #define REG_DIVIDE   0x3e0
@@ -97,4 +99,12 @@ void lapic_self_nmi(void)
 {
     wr(REG_ICR_HI, 0);
     wr(REG_ICR_LO, (1u << 18) | (4u << 8));     /* to self, delivery mode NMI */
+}
+
+void lapic_pic_passthrough(bool on)
+{
+    /* LINT0 carries the PIC's output; LINT1 is the NMI line. Firmware
+     * often sets this "virtual wire" mode, but not always (qboot does not). */
+    wr(REG_LVT_LINT0, on ? (7u << 8) : LVT_MASKED);   /* ExtINT */
+    wr(REG_LVT_LINT1, 4u << 8);                         /* NMI */
 }
