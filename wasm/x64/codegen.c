@@ -1648,7 +1648,7 @@ static void skip_immediates(cg *g, uint8_t op)
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
-    uint64_t imm[2];
+    uint64_t imm[2] = { 0, 0 };
     switch (sub) {
     case 0: f_trunc(g, false, false, true, true); break;
     case 1: f_trunc(g, false, false, false, true); break;
