@@ -2,6 +2,12 @@
 // go on this machine, prints the table and writes build/bench.json.
 //
 //   node bench/harness.js [--repeat N] [--only a,b,...] [--no-compile] [--no-run]
+//                         [--clock cpu|wall]
+//
+// Times are CPU time by default (user + system of the one thread doing the
+// work): on a shared machine wall-clock time also counts the time a process
+// waits for a CPU, which here was often several times the work itself.
+// `--clock wall` uses wall-clock time; both are in build/bench.json.
 //
 // Runners (all time the bench_run call alone, one call per process; best of
 // N processes, default 5, or of 3 when the first call takes over 3 s):
@@ -23,15 +29,17 @@ const { spawnSync } = require('child_process');
 const ROOT = path.resolve(__dirname, '..');
 const B = (...p) => path.join(ROOT, 'build', ...p);
 // BENCH_CORAL=path measures another build of the CLI (an older commit, say).
+const CPUTIME = B('bench', 'cputime');
 const CORAL = process.env.BENCH_CORAL ? path.resolve(process.env.BENCH_CORAL) : B('coral');
 
-const opts = { repeat: 5, only: null, compile: true, run: true };
+const opts = { repeat: 5, only: null, compile: true, run: true, clock: 'cpu' };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--repeat') opts.repeat = Math.max(1, parseInt(process.argv[++i], 10));
   else if (a === '--only') opts.only = process.argv[++i].split(',');
   else if (a === '--no-compile') opts.compile = false;
   else if (a === '--no-run') opts.run = false;
+  else if (a === '--clock' && ['cpu', 'wall'].includes(process.argv[i + 1])) opts.clock = process.argv[++i];
   else { console.error(`harness: unknown argument ${a}`); process.exit(2); }
 }
 
@@ -63,9 +71,10 @@ function runRepeating(cmd, args) {
   const r = sh(cmd, args, 600);
   if (!r.ok) return { error: firstLine(r.stderr) || `exit ${r.status}` };
   const times = parseTimes(r.stdout);
+  const cpus = [...r.stdout.matchAll(/^cpu: *([0-9.eE+-]+)/gm)].map((m) => parseFloat(m[1]));
   const sum = parseChecksum(r.stdout);
-  if (!times.length || sum === null) return { error: 'no time or checksum printed' };
-  const out = { s: Math.min(...times), checksum: sum };
+  if (!times.length || !cpus.length || sum === null) return { error: 'no time, cpu or checksum printed' };
+  const out = { wall: Math.min(...times), cpu: Math.min(...cpus), checksum: sum };
   const c = r.stdout.match(/^compile: *([0-9.eE+-]+)/m);
   const inst = r.stdout.match(/^instantiate: *([0-9.eE+-]+)/m);
   if (c) out.compile_s = parseFloat(c[1]);
@@ -87,7 +96,9 @@ function coralArgs(form, file) {
 function parseCoralTimes(err) {
   const full = err.match(/^time:.*\bcall ([0-9.eE+-]+) s/m);
   if (full) {
-    const out = { s: parseFloat(full[1]) };
+    const out = { wall: parseFloat(full[1]) };
+    const cpu = err.match(/^time:.*\bcpu ([0-9.eE+-]+) s/m) || err.match(/^cpu: *([0-9.eE+-]+)/m);
+    if (cpu) out.cpu = parseFloat(cpu[1]);
     const c = err.match(/^time:.*\bcompile ([0-9.eE+-]+) ms/m);
     const i = err.match(/^time:.*\binstantiate ([0-9.eE+-]+) ms/m);
     if (c) out.compile_s = parseFloat(c[1]) / 1e3;
@@ -95,17 +106,23 @@ function parseCoralTimes(err) {
     return out;
   }
   const t = parseTimes(err);
-  return t.length ? { s: t[t.length - 1] } : null;
+  return t.length ? { wall: t[t.length - 1] } : null;
 }
 function coralOnce(file) {
   const forms = coralForm === null ? [0, 1, 2] : [coralForm];
   let first = null;
   for (const f of forms) {
-    const r = sh(CORAL, coralArgs(f, file), 600);
+    // Until the CLI reports the call's CPU time itself, bench/cputime gives
+    // the whole process's, less the compile and instantiate times it reports
+    // (what remains over the call is start-up and exit: about a millisecond).
+    const r = sh(CPUTIME, [CORAL, ...coralArgs(f, file)], 600);
     const times = parseCoralTimes(r.stderr);
     const nums = r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^-?\d+$/.test(l));
     if (r.ok && times && nums.length) {
       coralForm = f;
+      const whole = r.stderr.match(/^cputime: *([0-9.eE+-]+)/m);
+      if (times.cpu === undefined && whole)
+        times.cpu = Math.max(0, parseFloat(whole[1]) - (times.compile_s || 0) - (times.instantiate_s || 0));
       return { ...times, checksum: BigInt.asIntN(64, BigInt(nums[nums.length - 1])).toString() };
     }
     // Report the first form's failure: it is the form the CLI documents.
@@ -149,6 +166,10 @@ function runBenchmark(name) {
       if (t.error || t.runs >= t.limit) continue;
       const r = fn();
       if (r.error) { t.error = r.error; continue; }
+      if (r.cpu === undefined) { t.error = 'no CPU time'; continue; }
+      r.s = opts.clock === 'cpu' ? r.cpu : r.wall;
+      t.wall = Math.min(t.wall ?? Infinity, r.wall);
+      t.cpu = Math.min(t.cpu ?? Infinity, r.cpu);
       if (t.checksum !== undefined && r.checksum !== t.checksum) { t.error = 'checksum changed between runs'; continue; }
       t.checksum = r.checksum;
       t.runs++;
@@ -161,6 +182,7 @@ function runBenchmark(name) {
   const sums = {};
   for (const [k, t] of Object.entries(st)) {
     res[`${k}_s`] = t.error || !t.runs ? null : t.s;
+    if (!t.error && t.runs) { res[`${k}_wall_s`] = t.wall; res[`${k}_cpu_s`] = t.cpu; }
     if (t.error) res[`${k}_error`] = t.error;
     if (t.checksum !== undefined && !t.error) sums[k] = t.checksum;
     if (t.compile !== Infinity) res[`${k}_compile_s`] = t.compile;
@@ -211,7 +233,7 @@ function bestOf(once) {
 function v8Compile(tier, file) {
   return bestOf(() => {
     const r = sh(process.execPath, [TIERS[tier], ...V8_COMPILE, 'bench/run-wasm.js', 'compile', file], 300);
-    const m = r.stdout.match(/^compile: *([0-9.eE+-]+)/m);
+    const m = r.stdout.match(opts.clock === 'cpu' ? /^compile_cpu: *([0-9.eE+-]+)/m : /^compile: *([0-9.eE+-]+)/m);
     return r.ok && m ? { s: parseFloat(m[1]) } : { error: firstLine(r.stderr) || `exit ${r.status}` };
   });
 }
@@ -305,7 +327,7 @@ function printRun(rows, g) {
   cells.push(['geomean', fmtS(g.native_s), fmtS(g.clang_s), fmtS(g.liftoff_s), fmtS(g.turbofan_s),
     fmtS(g.coral_s), fmtR(g.liftoff_vs_native), fmtR(g.turbofan_vs_native), fmtR(g.coral_vs_native),
     fmtR(g.coral_vs_liftoff), fmtR(g.coral_vs_turbofan), `${g.rows}/${rows.length}`]);
-  console.log(`Run time in seconds of the bench_run call alone (best of ${opts.repeat} processes, runners taking turns); ratios are time / time.`);
+  console.log(`${opts.clock === 'cpu' ? 'CPU' : 'Wall-clock'} time in seconds of the bench_run call alone (best of ${opts.repeat} processes, runners taking turns); ratios are time / time.`);
   console.log(table(head, cells));
   const errs = rows.filter((r) => r.coral_error).map((r) => r.coral_error);
   if (errs.length) console.log(`coral: ${[...new Set(errs)].join('; ')}`);
@@ -336,11 +358,28 @@ function printCompile(rows) {
     fmtMs(r.liftoff_s), fmtMB(r.liftoff_mb_s), fmtMs(r.turbofan_s), fmtMB(r.turbofan_mb_s),
     fmtMs(r.coral_s), fmtMB(r.coral_mb_s),
     r.coral_mb_s && r.liftoff_mb_s ? fmtR(r.coral_mb_s / r.liftoff_mb_s) : 'n/a']);
-  console.log('\nCompile speed, MB/s of code section (first compile in a fresh process, one thread, best of 3);');
+  console.log(`\nCompile speed, MB/s of code section (one thread; V8: ${opts.clock === 'cpu' ? 'CPU' : 'wall-clock'} time of the first compile in a fresh process, best of 3;`);
+  console.log('Coral: wall-clock time, best of 5 in one process after an untimed compile, as `coral compile` reports it);');
   console.log('small modules measure per-module overhead more than throughput: read the real modules.');
   console.log(table(head, cells));
   const errs = [...new Set(rows.filter((r) => r.coral_error).map((r) => r.coral_error))];
   if (errs.length) console.log(`coral compile: ${errs.join('; ')}`);
+}
+
+// tests/programs/costs.c run by the host CLI with its emulated coral module:
+// the cost of a coral call beside a plain Wasm call, and of an empty
+// component. Host figures, not the kernel's; {} when it cannot run.
+function hostCosts() {
+  const prog = B('programs', 'costs.wasm');
+  if (!fs.existsSync(CORAL) || !fs.existsSync(prog)) return {};
+  const r = sh(CORAL, ['run', prog], 120);
+  const num = (re) => { const m = r.stdout.match(re); return m ? parseFloat(m[1]) : undefined; };
+  const out = {
+    plain_call_ns: num(/plain wasm call[^:]*: *([0-9.]+) ns/),
+    coral_call_ns: num(/coral call[^:]*: *([0-9.]+) ns/),
+    component_ns: num(/empty component[^:]*: *([0-9.]+) ns/),
+  };
+  return r.ok && out.coral_call_ns !== undefined ? out : {};
 }
 
 function versionOf(cmd, args) {
@@ -360,6 +399,7 @@ function machine() {
     clang: versionOf('clang-14', ['--version']),
     coral: fs.existsSync(CORAL) ? 'build/coral' : null,
     repeat: opts.repeat,
+    clock: opts.clock,
   };
 }
 
@@ -385,9 +425,14 @@ function main() {
   out.kernel = {
     boot_to_first_wasm_output_s: null,
     coral_call_ns: null,
-    note: 'not yet available: the kernel does not run Wasm programs yet',
+    note: 'not yet available: the kernel does not boot Wasm programs yet',
+    host: hostCosts(),
   };
   console.log(`\nKernel (QEMU TCG): boot to first Wasm output: not yet available; cost of a coral call: not yet available.`);
+  const h = out.kernel.host;
+  if (h.coral_call_ns !== undefined)
+    console.log(`Host engine (build/coral run build/programs/costs.wasm): coral call + loop ${h.coral_call_ns} ns, ` +
+                `plain Wasm call + loop ${h.plain_call_ns} ns, empty component ${(h.component_ns / 1e3).toFixed(1)} us.`);
   console.log(`Machine: ${out.machine.cpu}, ${out.machine.cpus} CPUs, load ${out.machine.loadavg_1m.toFixed(2)}; node ${out.machine.node} (V8 ${out.machine.v8}).`);
   fs.mkdirSync(B(), { recursive: true });
   fs.writeFileSync(B('bench.json'), JSON.stringify(out, null, 2) + '\n');

@@ -7,6 +7,7 @@
 // `run` compiles and instantiates the module (timed apart), then calls EXPORT
 // (default bench_run, no arguments) REPEAT times, timing each call alone with
 // performance.now(). It prints `compile: S`, `instantiate: S`, one `time: S`
+// (wall clock) and one `cpu: S` (the process's CPU time, process.cpuUsage)
 // per call and `checksum: N` (the i64 result as signed decimal). A call that
 // takes over 3 s makes it best of 3, to keep `make bench` within minutes.
 //
@@ -15,8 +16,9 @@
 // eager compilation (node compiles lazily by default, and then only
 // validates). Before it, a tiny module of other bytes is compiled untimed,
 // so that the figure leaves out V8's one-time set-up of its Wasm engine
-// (about as much as a whole small module costs). It prints `compile: S` and
-// `code_bytes: N` (the size of the code section, for MB/s).
+// (about as much as a whole small module costs). It prints `compile: S`
+// (wall clock), `compile_cpu: S` (CPU time of the process: with
+// --single-threaded all the work is on this thread) and `code_bytes: N` (the size of the code section, for MB/s).
 'use strict';
 const fs = require('fs');
 const { performance } = require('perf_hooks');
@@ -49,11 +51,14 @@ function main(argv) {
   }
   const bytes = fs.readFileSync(file);
   if (mode === 'compile') new WebAssembly.Module(WARMUP);
+  const cc = process.cpuUsage();
   let t0 = performance.now();
   const module = new WebAssembly.Module(bytes);
   let t1 = performance.now();
+  const ccu = process.cpuUsage(cc);
   console.log(`compile: ${((t1 - t0) / 1e3).toFixed(6)}`);
   if (mode === 'compile') {
+    console.log(`compile_cpu: ${((ccu.user + ccu.system) / 1e6).toFixed(6)}`);
     console.log(`code_bytes: ${codeSectionSize(bytes)}`);
     return 0;
   }
@@ -69,10 +74,13 @@ function main(argv) {
   let repeat = Math.max(1, parseInt(repeatArg || '1', 10));
   let first;
   for (let i = 0; i < repeat; i++) {
+    const c0 = process.cpuUsage();
     t0 = performance.now();
     const r = fn();
     t1 = performance.now();
+    const c = process.cpuUsage(c0);
     console.log(`time: ${((t1 - t0) / 1e3).toFixed(6)}`);
+    console.log(`cpu: ${((c.user + c.system) / 1e6).toFixed(6)}`);
     if (i === 0 && t1 - t0 > 3000 && repeat > 3) repeat = 3; /* slow: best of 3 */
     const sum = BigInt.asIntN(64, BigInt(r));
     if (i === 0) first = sum;

@@ -1,4 +1,5 @@
-/* kernel/demo.c: the `make run` demonstration of the engine in the kernel.
+/* kernel/demo.c: the demonstration of the engine in the kernel, for a boot
+ * without programs (`make run` gives userboot and its programs instead).
  * Both modules are embedded at build time (mk/kwasm.mk) and run on a
  * kernel thread with a Wasm-sized stack; the second one's out-of-bounds
  * store faults on its memory's guard page and comes back as a trap. */

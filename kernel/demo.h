@@ -1,5 +1,5 @@
-/* kernel/demo.h: what `make run` shows until the first program (userboot)
- * runs: the kernel compiles and runs two small Wasm modules. */
+/* kernel/demo.h: what a boot without programs (no Multiboot modules)
+ * shows: the kernel compiles and runs two small Wasm modules. */
 #ifndef KERNEL_DEMO_H
 #define KERNEL_DEMO_H
 

@@ -67,6 +67,7 @@ void irq_init(void)
     char how[8];
     bool force_pic = boot_arg("irq", how, sizeof how) && lib_strcmp(how, "pic") == 0;
     use_ioapic = !force_pic && ioapic_init();
+    lapic_pic_passthrough(!use_ioapic);
     for (int line = 0; line < IRQ_LINES; line++) {
         trap_set_handler(PIC_VECTOR + line, use_ioapic ? pic_stray : dispatch);
         if (use_ioapic)

@@ -180,6 +180,7 @@ void **wasm_platform_thread_slot(void)
         uint64_t lo = t->stack_lo, hi = t->stack_hi;
         cpu_state.limits.stack_limit = !w ? UINTPTR_MAX
                                      : hi - lo > 2 * STACK_RESERVE ? lo + STACK_RESERVE : hi;
+        cpu_state.limits.kill = t->wasm_kill;       /* a kill that came first */
     }
     return &cpu_slot;
 }

@@ -35,6 +35,8 @@ static void print_memory_map(void)
 {
     for (int i = 0; i < boot.nregions; i++) {
         const boot_region *r = &boot.regions[i];
+        if (r->len == 0)
+            continue;
         kprintf("memory: %016lx-%016lx %s\n", r->base, r->base + r->len - 1, region_type(r->type));
     }
 }

@@ -57,8 +57,13 @@ $(BUILD)/bench/wasm/%.wasm: bench/rust/%.rs
 	@mkdir -p $(dir $@)
 	$(BENCH_RUSTC) $(BENCH_RUST_FLAGS) --crate-type cdylib --target wasm32-unknown-unknown $< -o $@
 
+# bench/cputime: the CPU time of a whole command (for the coral runner).
+$(BUILD)/bench/cputime: bench/cputime.c
+	@mkdir -p $(dir $@)
+	gcc -std=c11 -O2 -Wall $< -o $@
+
 .PHONY: bench-build
-bench-build: $(BENCH_GCC) $(BENCH_CLANG) $(BENCH_WASM)
+bench-build: $(BENCH_GCC) $(BENCH_CLANG) $(BENCH_WASM) $(BUILD)/bench/cputime
 
 # The smoke step (tests/steps/50-bench-smoke) needs the gcc and Wasm builds.
 TEST_BUILD += $(BENCH_GCC) $(BENCH_WASM)
@@ -73,6 +78,9 @@ bench-real:
 # fetch the large real modules once, then run the harness.
 # build/coral, when mk/host.mk (included before this file) puts it in ALL.
 BENCH_CORAL := $(filter %/coral,$(ALL))
+# tests/programs/costs.wasm (mk/programs.mk, read after this file) gives the
+# host figures of a coral call; built here when its rule exists.
 bench: bench-build $(BENCH_CORAL)
+	@$(MAKE) --no-print-directory -s $(BUILD)/programs/costs.wasm 2>/dev/null || true
 	bench/real-modules
 	node bench/harness.js

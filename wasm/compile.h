@@ -44,6 +44,7 @@ typedef struct wasm_compiled {
     wasm_backend_engine *eng;
     wasm_layout layout;
     bool explicit_bounds;
+    bool simd;                   /* the module has v128 values: 16-byte frame cells */
     uint8_t *code;               /* executable, read-only */
     size_t code_size, mapped;
     uint32_t *func_start;        /* per defined function, sorted */

@@ -167,8 +167,16 @@ static int setup(wasm_instance *inst, const wasm_extern *imports, wasm_error *er
         if (wasm_table_add_user(inst->tables[i],
                                 (uint64_t *)(inst->ctx + c->layout.tables + CTX_TABLE_SIZE * i)))
             return fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
-    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++)
-        global_cell(inst, i)[0] = eval_const(inst, &m->globals[i].init);
+    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
+        const wasm_const_expr *e = &m->globals[i].init;
+        uint64_t *cell = global_cell(inst, i);
+        if (e->type == WASM_V128 && e->op == WASM_CONST_GLOBAL_GET)
+            lib_memcpy(cell, global_cell(inst, e->index), 16);
+        else if (e->type == WASM_V128)
+            lib_memcpy(cell, e->value.v128, 16);
+        else
+            cell[0] = eval_const(inst, e);
+    }
 
     /* Element segments, evaluated once per instance. */
     for (uint32_t i = 0; i < m->nelems; i++) {

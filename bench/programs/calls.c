@@ -43,4 +43,4 @@ static i64 run(int scale) {
   return (i64)h;
 }
 
-BENCH_MAIN(40, 1)
+BENCH_MAIN(80, 2)

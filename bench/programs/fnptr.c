@@ -116,4 +116,4 @@ static i64 run(int scale) {
   return (i64)h;
 }
 
-BENCH_MAIN(20, 1)
+BENCH_MAIN(26, 1)

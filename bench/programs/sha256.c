@@ -81,4 +81,4 @@ static i64 run(int scale) {
   return (i64)h;
 }
 
-BENCH_MAIN(60, 4)
+BENCH_MAIN(90, 4)

@@ -119,7 +119,7 @@ fn run(scale: u32) -> i64 {
 
 #[no_mangle]
 pub extern "C" fn bench_run() -> i64 {
-    run(9)
+    run(13)
 }
 
 #[no_mangle]

@@ -47,9 +47,9 @@ typedef struct sys_thread sys_thread;
 sys_thread *sys_thread_start(void (*fn)(void *arg), void *arg);
 
 /* Asks thread `t` (running fn) to stop running Wasm: its current or next
- * call into Wasm code ends with a trap, even in a loop without calls.
- * Called with the big lock held. Where the engine cannot do this yet (the
- * host), it does nothing: the thread then stops at its next coral call. */
+ * call into Wasm code ends with a trap, even in a loop without calls (the
+ * kernel: kwasm_kill; the host: a signal, sent again until the thread is
+ * caught in Wasm code or ends). Called with the big lock held. */
 void sys_thread_kill(sys_thread *t);
 
 /* Writes bytes to the console, as they are. */

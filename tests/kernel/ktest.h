@@ -48,6 +48,10 @@ bool ktest_coral_reclaim(void);
 bool ktest_wasm_guard_panic(void);
 bool ktest_wasm_compile(void);
 bool ktest_wasm_cross(void);
+bool ktest_wasm_kill_storm(void);
+bool ktest_wasm_host_nonpreempt(void);
+bool ktest_wasm_fault_vectors(void);
+bool ktest_wasm_fault_stray(void);
 
 #define KTEST_CHECK(cond) \
     do { if (!(cond)) return ktest_fail("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)

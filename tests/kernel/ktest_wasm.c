@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "wasm/wasm.h"
@@ -26,8 +27,10 @@
 extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
 extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
     kwasm_mod_naps_len;
-extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[];
-extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len;
+extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[], kwasm_mod_busy[],
+    kwasm_mod_storm[];
+extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len,
+    kwasm_mod_busy_len, kwasm_mod_storm_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -583,6 +586,64 @@ bool ktest_wasm_preempt(void)
     return true;
 }
 
+/* ---- wasm-host-nonpreempt: C called from Wasm is never preempted ---- */
+
+#define BUSY_MS 60
+
+/* env.busy(): keeps the CPU for BUSY_MS with interrupts on; returns how
+ * many times the thread was switched to meanwhile (0 if not preempted). */
+static int host_busy(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    uint64_t sw = thread_current()->switches, t0 = time_ticks();
+    uint64_t end = time_ns() + BUSY_MS * MS;
+    while (time_ns() < end)
+        cpu_pause();
+    slots[0] = thread_current()->switches - sw;
+    kprintf("busy: %lu ticks in the host function, %lu switches\n", time_ticks() - t0, slots[0]);
+    return 0;
+}
+
+static void busy_job(job *j)
+{
+    wasm_module *m = j->arg;
+    static const uint8_t t_res[] = { WASM_I32 };
+    wasm_func *busy = wasm_func_new_host(engine, 0, 0, t_res, 1, host_busy, 0);
+    wasm_instance *inst = instantiate(m, busy);
+    wasm_func_free(busy);
+    if (!inst)
+        return;
+    j->ok = call(inst, "call_busy", 0, 0, &j->result, 1, &j->err) == 0;
+    wasm_instance_free(inst);
+}
+
+bool ktest_wasm_host_nonpreempt(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *spin = load(kwasm_mod_spin, kwasm_mod_spin_len, 0);
+    wasm_module *busy = load(kwasm_mod_busy, kwasm_mod_busy_len, 0);
+    KTEST_CHECK(spin && busy);
+    /* A spinner in Wasm stays ready the whole time: the tick would switch
+     * to it at once if it could preempt the host function. */
+    spinner s = { .export = "count" };
+    s.inst = spin_instance(spin, &s.counter);
+    KTEST_CHECK(s.inst);
+    job js, jb;
+    KTEST_CHECK(job_start(&js, "spinner", spin_job, &s));
+    KTEST_CHECK(job_start(&jb, "busy", busy_job, busy));
+    KTEST_CHECK(job_wait(&jb, 10000 * MS) && jb.ok);
+    KTEST_CHECK(jb.result == 0);
+    KTEST_CHECK(*s.counter > 0);            /* the spinner did run, before and after */
+    if (!kill_and_check(&js, "count_forever"))
+        return false;
+    wasm_instance_free(s.inst);
+    wasm_module_free(spin);
+    wasm_module_free(busy);
+    wasm_engine_free(engine);
+    return true;
+}
+
 /* ---- wasm-kill: an endless loop without calls is killed ---- */
 
 #define NAP_MS 200u
@@ -708,6 +769,72 @@ bool ktest_wasm_cross(void)
     wasm_instance_free(lib_inst);
     wasm_module_free(um);
     wasm_module_free(lm);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-kill-storm: kills at random moments, all clean ---- */
+
+static volatile uint64_t host_ticks;
+
+static int host_tick(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    (void)slots;
+    host_ticks++;
+    return 0;
+}
+
+#define STORM_ROUNDS 100
+
+extern char kwasm_trap_entry[];
+
+bool ktest_wasm_kill_storm(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *m = load(kwasm_mod_storm, kwasm_mod_storm_len, 0);
+    wasm_func *tick = wasm_func_new_host(engine, 0, 0, 0, 0, host_tick, 0);
+    KTEST_CHECK(m && tick);
+    spinner s = { .export = "storm" };
+    uint64_t frames = 0, tables = 0, seed = rdtsc();
+    kmalloc_stats heap = { 0 };
+    int deferred = 0;
+    for (int i = -10; i < STORM_ROUNDS; i++) {
+        if (i == 0) {
+            frames = pmm_free_count();
+            tables = paging_tables_made();
+            heap = kmalloc_stats_get();
+        }
+        s.inst = instantiate(m, tick);
+        KTEST_CHECK(s.inst);
+        job j;
+        KTEST_CHECK(job_start(&j, "storm", spin_job, &s));
+        /* 0 to 4 ms, sometimes before the thread has even started */
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t delay = (seed >> 33) % 4000000;
+        if (delay > 200000)
+            thread_sleep_ns(delay);
+        kwasm_kill(j.t);
+        /* Redirected at once, or left to the next tick (switched out in
+         * the engine's stubs, or not started yet)? */
+        if (!j.t->preempted || j.t->preempted->rip != (uint64_t)kwasm_trap_entry)
+            deferred++;
+        if (!job_wait(&j, 5000 * MS))
+            return ktest_fail("round %d: the killed thread did not stop", i);
+        if (j.rc != -1 || j.err.trap != WASM_TRAP_KILLED)
+            return ktest_fail("round %d: ended with %d (%s)", i, j.rc, j.err.message);
+        wasm_instance_free(s.inst);
+    }
+    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_made() - tables;
+    kmalloc_stats heap2 = kmalloc_stats_get();
+    kprintf("storm: %d kills (%d redirected at once, %d at a later tick), %lu host calls; "
+            "free frames %lu -> %lu (+%lu page tables), heap blocks %lu -> %lu, bytes %lu -> %lu\n",
+            STORM_ROUNDS, STORM_ROUNDS - deferred, deferred, host_ticks, frames, frames2, tables2, heap.blocks,
+            heap2.blocks, heap.bytes, heap2.bytes);
+    KTEST_CHECK(frames == frames2 + tables2 && heap.blocks == heap2.blocks && heap.bytes == heap2.bytes);
+    wasm_func_free(tick);
+    wasm_module_free(m);
     wasm_engine_free(engine);
     return true;
 }

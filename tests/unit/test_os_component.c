@@ -266,6 +266,24 @@ static void sibling_import_and_reexport(void **state)
     assert_int_equal(coral_component_wait(&ctx, c), CORAL_STATUS_TRAPPED | CORAL_TRAP_HOST);
 }
 
+/* With the caller's table full, component_add_instance refuses before
+ * making an instance that nobody could reach. */
+static void add_instance_with_a_full_table(void **state)
+{
+    int32_t c = coral_component_create(&ctx);
+    int32_t m = module_from(plain_wasm, sizeof plain_wasm);
+    while (coral_handle_dup(&ctx, m) >= 0)
+        ;
+    put(0, "full");
+    assert_int_equal(coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0), CORAL_ELIMIT);
+    assert_int_equal(kobj_live(CORAL_KIND_INSTANCE), 1);      /* the fixture's only */
+    assert_int_equal(coral_handle_close(&ctx, 100), 0);
+    int32_t i = coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0);
+    if (i == CORAL_EUNSUPPORTED)
+        skip();
+    assert_int_equal(i, 100);
+}
+
 static void kill_and_wait(void **state)
 {
     int32_t c = coral_component_create(&ctx);
@@ -459,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_start_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(reclaim_many, setup, teardown),
         cmocka_unit_test_setup_teardown(sibling_import_and_reexport, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_instance_with_a_full_table, setup, teardown),
         cmocka_unit_test_setup_teardown(kill_and_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(unstarted_child_cycle, setup, teardown),

@@ -223,6 +223,31 @@ static void test_locals(void **state)
     assert_non_null(strstr(msg, "limit"));
 }
 
+/* A call returning 1000 values, repeated: the operand stack limit stops it. */
+static void test_stack_limit(void **state)
+{
+    wb w, s;
+    char msg[512];
+    wb_header(&w);
+    s.n = 0;
+    wb_bytes(&s, "\x01\x60\x00", 3);
+    wb_u32(&s, 1000);
+    for (int i = 0; i < 1000; i++)
+        wb_byte(&s, 0x7f);
+    wb_section(&w, 1, &s);
+    wb_section_raw(&w, 3, "\x01\x00", 2);
+    s.n = 0;
+    wb_byte(&s, 1);
+    wb_u32(&s, 1 + 2 * 60 + 1);
+    wb_byte(&s, 0);
+    for (int i = 0; i < 60; i++)
+        wb_bytes(&s, "\x10\x00", 2);
+    wb_byte(&s, 0x0b);
+    wb_section(&w, 10, &s);
+    assert_int_equal(check(&w, msg), WASM_ERR_INVALID);
+    assert_non_null(strstr(msg, "limit of 50000"));
+}
+
 static void test_sections(void **state)
 {
     wb w;
@@ -521,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_simd),
         cmocka_unit_test(test_bulk_memory),
         cmocka_unit_test(test_locals),
+        cmocka_unit_test(test_stack_limit),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_module_level),
         cmocka_unit_test(test_truncations),

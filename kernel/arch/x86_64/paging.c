@@ -31,10 +31,10 @@ void paging_flush(uint64_t va)
     invlpg(va);
 }
 
-/* Replaces the 2 MiB page at *pde with a table of 512 4 KiB pages with the
- * same frames and flags. */
 static uint64_t ntables_made;        /* tables made after boot (never freed) */
 
+/* Replaces the 2 MiB page at *pde with a table of 512 4 KiB pages with the
+ * same frames and flags. */
 static bool split(uint64_t *pde)
 {
     uint64_t pa = pmm_alloc_zero();
