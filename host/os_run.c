@@ -14,7 +14,7 @@
 
 /* Reads the boot modules named by the command lines (the first word of
  * each is its file). Returns 0, or -1 after saying why. */
-static int read_boot(char **boot, int nboot, boot_module *mods, uint8_t **bufs)
+static int read_boot(char **boot, int nboot, coral_bootmod *mods, uint8_t **bufs)
 {
     for (int i = 0; i < nboot; i++) {
         char file[4096], why[512];
@@ -52,7 +52,7 @@ static const char *base_name(const char *path)
 /* Builds the first component (module, boot handles, instance) and starts
  * it: 0 and the component, or -1 after saying why. Big lock held. */
 static int start_first(const char *path, const uint8_t *bytes, size_t len, unsigned flags,
-                       boot_module *mods, int nboot, kcomponent **out)
+                       coral_bootmod *mods, int nboot, kcomponent **out)
 {
     kmodule *m;
     wasm_error err;
@@ -70,7 +70,7 @@ static int start_first(const char *path, const uint8_t *bytes, size_t len, unsig
     uint32_t nobjs = 0;
     kcomponent *c = NULL;
     kinstance *ki = NULL;
-    int32_t rc = console && iocap ? boot_objects(console, iocap, mods, (uint32_t)nboot, &objs, &nobjs)
+    int32_t rc = console && iocap ? coral_boot_objects(console, iocap, mods, (uint32_t)nboot, &objs, &nobjs)
                                   : CORAL_ENOMEM;
     if (rc >= 0)
         rc = comp_new(NULL, &c);
@@ -79,7 +79,7 @@ static int start_first(const char *path, const uint8_t *bytes, size_t len, unsig
         rc = comp_add_instance(c, m, name, (uint32_t)strlen(name), objs, nobjs, &ki);
     if (rc >= 0)
         rc = comp_start(c, ki, "_start", 6);
-    boot_objects_free(objs, nobjs);
+    coral_boot_objects_free(objs, nobjs);
     kobj_unref(console);
     kobj_unref(iocap);
     kobj_unref(&m->o);
@@ -96,7 +96,7 @@ static int start_first(const char *path, const uint8_t *bytes, size_t len, unsig
 int os_run(const char *path, const uint8_t *bytes, size_t len, unsigned flags,
            char **boot, int nboot)
 {
-    boot_module *mods = calloc((size_t)nboot + 1, sizeof *mods);
+    coral_bootmod *mods = calloc((size_t)nboot + 1, sizeof *mods);
     uint8_t **bufs = calloc((size_t)nboot + 1, sizeof *bufs);
     wasm_engine *engine = wasm_engine_new();
     int status = 1;

@@ -1,14 +1,21 @@
 /* host/sys.c: the Linux side of kernel/coral/sys.h: malloc with a live
  * count, one pthread mutex as the big lock, one condition variable on the
- * monotonic clock as the wait queue, detached pthreads, stdout. */
+ * monotonic clock as the wait queue, detached pthreads killed with a
+ * signal, stdout. */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 #include "host/sys.h"
 #include "kernel/coral/sys.h"
+#include "wasm/platform.h"
+#include "wasm/wasm.h"
 
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
@@ -78,39 +85,140 @@ uint64_t sys_time_ns(void)
 
 void sys_yield(void) { sched_yield(); }
 
-typedef struct start_args {
+/* ---- threads, and killing one that runs Wasm ----
+ * A kill sends the thread a signal; if it lands in compiled Wasm code, the
+ * handler makes the thread call the engine's trap stub with the trap
+ * "killed" (as a fault would, see host/platform.c). Anywhere else (C code,
+ * a coral call) it does nothing, and a helper thread sends it again every
+ * few milliseconds until the thread ends: its next coral call traps anyway
+ * (the component's kill flag), and a loop without calls is caught in Wasm
+ * code on a later try. */
+
+#define KILL_SIGNAL SIGUSR2
+
+struct sys_thread {
+    pthread_t tid;
     void (*fn)(void *arg);
     void *arg;
-} start_args;
+    bool killed;                    /* on the killed list */
+    sys_thread *prev, *next;
+};
+
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t killed_cond = PTHREAD_COND_INITIALIZER;
+static sys_thread *killed_list;     /* threads asked to stop, still running */
+static pthread_once_t killer_once = PTHREAD_ONCE_INIT;
 
 static void *thread_main(void *p)
 {
-    start_args a = *(start_args *)p;
-    free(p);
-    a.fn(a.arg);
+    sys_thread *t = p;
+    t->fn(t->arg);
+    /* Nobody kills it any more (the caller forgets it before fn returns);
+     * off the list before the thread ends, so no signal reaches a dead one. */
+    pthread_mutex_lock(&threads_lock);
+    if (t->killed) {
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            killed_list = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+    }
+    pthread_mutex_unlock(&threads_lock);
+    free(t);
     return NULL;
 }
 
-int sys_thread_start(void (*fn)(void *arg), void *arg)
+sys_thread *sys_thread_start(void (*fn)(void *arg), void *arg)
 {
-    start_args *a = malloc(sizeof *a);
-    if (!a)
-        return -1;
-    a->fn = fn;
-    a->arg = arg;
+    sys_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->fn = fn;
+    t->arg = arg;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     /* Wasm code wants a deep stack (DESIGN.md: at least 512 KiB). */
     pthread_attr_setstacksize(&attr, 8u << 20);
-    pthread_t t;
-    int rc = pthread_create(&t, &attr, thread_main, a);
+    int rc = pthread_create(&t->tid, &attr, thread_main, t);
     pthread_attr_destroy(&attr);
     if (rc) {
-        free(a);
-        return -1;
+        free(t);
+        return NULL;
     }
-    return 0;
+    return t;
+}
+
+static void on_kill(int sig, siginfo_t *info, void *ctxp)
+{
+    ucontext_t *uc = ctxp;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t arg = 0;
+    uintptr_t pc = (uintptr_t)g[REG_RIP];
+    uintptr_t to = wasm_interrupt_to_trap(pc, WASM_TRAP_KILLED, &arg);
+    if (!to)
+        return;                     /* not in Wasm code: tried again later */
+    g[REG_RSP] -= 8;                /* as if the instruction at pc called the stub */
+    *(uint64_t *)g[REG_RSP] = pc;
+    g[REG_RDI] = (greg_t)arg;
+    g[REG_RIP] = (greg_t)to;
+}
+
+/* Sends the signal again to every thread still on the killed list. */
+static void *killer_main(void *unused)
+{
+    pthread_mutex_lock(&threads_lock);
+    for (;;) {
+        if (!killed_list) {
+            pthread_cond_wait(&killed_cond, &threads_lock);
+            continue;
+        }
+        for (sys_thread *t = killed_list; t; t = t->next)
+            pthread_kill(t->tid, KILL_SIGNAL);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 5 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&killed_cond, &threads_lock, &ts);
+    }
+    return NULL;
+}
+
+static void killer_init(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_kill;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(KILL_SIGNAL, &sa, NULL);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t tid;
+    pthread_create(&tid, &attr, killer_main, NULL);
+    pthread_attr_destroy(&attr);
+}
+
+void sys_thread_kill(sys_thread *t)
+{
+    pthread_once(&killer_once, killer_init);
+    pthread_mutex_lock(&threads_lock);
+    if (!t->killed) {
+        t->killed = true;
+        t->prev = NULL;
+        t->next = killed_list;
+        if (killed_list)
+            killed_list->prev = t;
+        killed_list = t;
+    }
+    pthread_kill(t->tid, KILL_SIGNAL);
+    pthread_cond_signal(&killed_cond);
+    pthread_mutex_unlock(&threads_lock);
 }
 
 void sys_console_write(const char *s, size_t len)

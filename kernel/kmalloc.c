@@ -13,6 +13,8 @@
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/vm.h"
+#include "kernel/kprintf.h"
+#include "kernel/ksym.h"
 #include "kernel/arch/x86_64/backtrace.h"
 #include "lib/list.h"
 #include "lib/string.h"
@@ -131,23 +133,112 @@ static void *large_alloc(size_t size)
     return h + 1;
 }
 
-void *kmalloc(size_t size)
+/* ---- live-block tracking: which code allocated what is still live ----
+ * Every block is recorded in an open-addressing table (pointer -> caller,
+ * size, sequence number), so that a leak can be reported by the function
+ * that made it. Past 3/4 full, new blocks go unrecorded (and are counted). */
+
+#define TRACK_SLOTS 16384            /* a power of two */
+
+typedef struct track {
+    uint64_t ptr, caller;
+    uint32_t seq, size;
+} track;
+
+static track table[TRACK_SLOTS];
+static uint32_t ntracked, untracked, next_seq;
+
+static uint32_t slot_of(uint64_t ptr)
+{
+    return (uint32_t)(((ptr >> 4) * 0x9e3779b97f4a7c15ull) >> 50) & (TRACK_SLOTS - 1);
+}
+
+static void track_add(void *ptr, size_t size, uint64_t caller)
+{
+    next_seq++;
+    if (ntracked >= TRACK_SLOTS / 4 * 3) {
+        untracked++;
+        return;
+    }
+    uint32_t i = slot_of((uint64_t)ptr);
+    while (table[i].ptr)
+        i = (i + 1) & (TRACK_SLOTS - 1);
+    table[i] = (track){ (uint64_t)ptr, caller, next_seq, (uint32_t)size };
+    ntracked++;
+}
+
+/* Linear probing with backward-shift deletion (no tombstones). */
+static void track_remove(void *ptr)
+{
+    uint32_t i = slot_of((uint64_t)ptr);
+    while (table[i].ptr && table[i].ptr != (uint64_t)ptr)
+        i = (i + 1) & (TRACK_SLOTS - 1);
+    if (!table[i].ptr)
+        return;                         /* an unrecorded block */
+    for (uint32_t j = i;;) {
+        j = (j + 1) & (TRACK_SLOTS - 1);
+        if (!table[j].ptr)
+            break;
+        uint32_t k = slot_of(table[j].ptr);
+        /* Move the entry at j back to i unless its home k lies in (i, j]. */
+        bool stays = i <= j ? (k > i && k <= j) : (k > i || k <= j);
+        if (!stays) {
+            table[i] = table[j];
+            i = j;
+        }
+    }
+    table[i].ptr = 0;
+    ntracked--;
+}
+
+uint32_t kmalloc_seq(void)
+{
+    return next_seq;
+}
+
+int kmalloc_report(uint32_t since)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < TRACK_SLOTS; i++) {
+        const track *t = &table[i];
+        if (!t->ptr || t->seq <= since)
+            continue;
+        uint64_t off;
+        const char *fn = ksym_lookup(t->caller - 1, &off);
+        kprintf("kmalloc: live block %016lx, %u bytes, allocated by %s+0x%lx (#%u)\n", t->ptr,
+                t->size, fn ? fn : "?", fn ? off + 1 : 0, t->seq);
+        n++;
+    }
+    if (untracked)
+        kprintf("kmalloc: %u blocks were not recorded (table full)\n", untracked);
+    return n;
+}
+
+static void *alloc(size_t size, uint64_t caller)
 {
     if (!ready)
         init();
     if (size == 0)
         return 0;
-    for (int cls = 0; cls < NCLASSES; cls++)
+    void *p = 0;
+    for (int cls = 0; cls < NCLASSES && !p; cls++)
         if (size <= class_size(cls))
-            return slab_alloc(cls);
-    if (size > (1ull << 40))
-        return 0;
-    return large_alloc(size);
+            p = slab_alloc(cls);
+    if (!p && size > class_size(NCLASSES - 1) && size <= (1ull << 40))
+        p = large_alloc(size);
+    if (p)
+        track_add(p, size, caller);
+    return p;
+}
+
+void *kmalloc(size_t size)
+{
+    return alloc(size, (uint64_t)__builtin_return_address(0));
 }
 
 void *kzalloc(size_t size)
 {
-    void *p = kmalloc(size);
+    void *p = alloc(size, (uint64_t)__builtin_return_address(0));
     if (p)
         lib_memset(p, 0, size);
     return p;
@@ -165,6 +256,7 @@ void kfree(void *ptr)
         if (h->magic != LARGE_MAGIC || h->region->base != page)
             kpanic("kfree: %p is not a block kmalloc returned (or a double free)", ptr);
         h->magic = 0;
+        track_remove(ptr);
         stats.blocks--;
         stats.bytes -= h->region->size;
         vm_release(h->region);
@@ -174,6 +266,7 @@ void kfree(void *ptr)
     if (s->magic != SLAB_MAGIC)
         kpanic("kfree: %p is not a block kmalloc returned", ptr);
     slab_free(s, ptr);
+    track_remove(ptr);
 }
 
 kmalloc_stats kmalloc_stats_get(void)

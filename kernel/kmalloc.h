@@ -2,7 +2,8 @@
  * slabs of one size class each (16, 32, ..., 1024 bytes) carved from
  * frames of the direct map; larger ones get their own virtual region.
  * Every block is 16-byte aligned. kfree of a block that is not live (a
- * double free, a pointer kmalloc never returned) panics. */
+ * double free, a pointer kmalloc never returned) panics; every live block
+ * is recorded with the function that allocated it, for leak reports. */
 #ifndef KERNEL_KMALLOC_H
 #define KERNEL_KMALLOC_H
 
@@ -21,5 +22,12 @@ typedef struct kmalloc_stats {
 } kmalloc_stats;
 
 kmalloc_stats kmalloc_stats_get(void);
+
+/* Leak reports. Each allocation gets the next sequence number; this is the
+ * last one given. kmalloc_report(since) prints every live block allocated
+ * after `since`, with the function that allocated it, and returns how many
+ * there are (call it with kmalloc_seq() from before the code under test). */
+uint32_t kmalloc_seq(void);
+int kmalloc_report(uint32_t since);
 
 #endif

@@ -145,15 +145,51 @@ bool kwasm_guard(uint64_t va)
     return r && r->name == name_memory && !vm_committed(va);
 }
 
-/* ---- per-thread state ---- */
+/* ---- per-thread state ----
+ * The engine's per-thread state (wasm/runtime.h: the limits record with
+ * the stack limit, the innermost entry record and the kill flag) lives in
+ * one place for the thread on the CPU, cpu_state, and the slot the engine
+ * asks for always points there. So every instance context's limits pointer
+ * (set to &cpu_state.limits) is right for whichever thread runs: an
+ * instance made by one thread and reached from another's instance through
+ * an import checks the running thread's stack. The scheduler swaps the
+ * contents on every switch (kwasm_switch); each kernel thread keeps its own
+ * copy in thread->wasm while it is switched out. One CPU: with SMP this
+ * becomes per-CPU state, reached through a per-CPU pointer. */
 
-/* Before the scheduler exists there is one thread, and this is its slot. */
-static void *early_slot;
+/* What the engine keeps below the stack limit: host functions called from
+ * Wasm and interrupt frames run there (the engine's own choice on Linux). */
+#define STACK_RESERVE (128u * 1024)
+
+static wasm_thread cpu_state;
+static void *cpu_slot = &cpu_state;
+
+/* For a thread whose state could not be allocated: every call into Wasm
+ * is a stack-exhaustion trap. Never written back. */
+static wasm_thread no_state = { .limits = { .stack_limit = UINTPTR_MAX } };
 
 void **wasm_platform_thread_slot(void)
 {
     thread *t = thread_current();
-    return t ? &t->wasm : &early_slot;
+    if (t && !t->wasm) {
+        /* First use on this thread: its stack limit. A stack too small
+         * for the reserve gets a limit that every call fails. */
+        wasm_thread *w = kzalloc(sizeof *w);
+        t->wasm = w ? w : &no_state;
+        cpu_state = (wasm_thread){ 0 };
+        uint64_t lo = t->stack_lo, hi = t->stack_hi;
+        cpu_state.limits.stack_limit = !w ? UINTPTR_MAX
+                                     : hi - lo > 2 * STACK_RESERVE ? lo + STACK_RESERVE : hi;
+        cpu_state.limits.kill = t->wasm_kill;       /* a kill that came first */
+    }
+    return &cpu_slot;
+}
+
+void kwasm_switch(thread *prev, thread *next)
+{
+    if (prev->wasm && prev->wasm != &no_state)
+        *(wasm_thread *)prev->wasm = cpu_state;
+    cpu_state = next->wasm ? *(wasm_thread *)next->wasm : (wasm_thread){ 0 };
 }
 
 int wasm_platform_stack_bounds(uintptr_t *lo, uintptr_t *hi)
@@ -168,8 +204,17 @@ int wasm_platform_stack_bounds(uintptr_t *lo, uintptr_t *hi)
 
 void kwasm_thread_free(thread *t)
 {
-    wasm_platform_free(t->wasm);
+    if (t->wasm != &no_state)
+        kfree(t->wasm);
     t->wasm = NULL;
+}
+
+/* The limits record of thread t: live in cpu_state while it runs. */
+static wasm_limits *limits_of(thread *t)
+{
+    if (t == thread_current())
+        return &cpu_state.limits;
+    return t->wasm && t->wasm != &no_state ? &((wasm_thread *)t->wasm)->limits : NULL;
 }
 
 /* ---- code regions ---- */
@@ -277,8 +322,9 @@ void kwasm_kill(thread *t)
 {
     bool on = irq_save();
     t->wasm_kill = true;
-    if (t->wasm)
-        ((wasm_thread *)t->wasm)->limits.kill = 1;
+    wasm_limits *l = limits_of(t);
+    if (l)
+        l->kill = 1;
     if (t != thread_current() && t->preempted)
         force_kill(t->preempted);
     irq_restore(on);
@@ -288,7 +334,8 @@ void kwasm_kill_clear(thread *t)
 {
     bool on = irq_save();
     t->wasm_kill = false;
-    if (t->wasm)
-        ((wasm_thread *)t->wasm)->limits.kill = 0;
+    wasm_limits *l = limits_of(t);
+    if (l)
+        l->kill = 0;
     irq_restore(on);
 }

@@ -34,6 +34,10 @@ bool kwasm_tick(struct trapframe *tf);
 void kwasm_kill(struct thread *t);
 void kwasm_kill_clear(struct thread *t);
 
+/* Called by the scheduler just before switching from prev to next
+ * (interrupts off): the engine's per-thread state follows the CPU. */
+void kwasm_switch(struct thread *prev, struct thread *next);
+
 /* Frees the engine's state of a thread that has exited. */
 void kwasm_thread_free(struct thread *t);
 

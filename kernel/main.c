@@ -1,12 +1,15 @@
 /* kernel/main.c: kmain, the first C code. boot.S calls it on the boot stack
  * in long mode, with the Multiboot magic (already checked) and the physical
  * address of the Multiboot information. */
+#include "kernel/coral/kernel/userboot_kernel.h"
+#include "kernel/demo.h"
 #include "kernel/kprintf.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
 #include "kernel/pmm.h"
 #include "kernel/vm.h"
 #include "kernel/time.h"
+#include "kernel/irq.h"
 #include "kernel/thread.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -32,6 +35,8 @@ static void print_memory_map(void)
 {
     for (int i = 0; i < boot.nregions; i++) {
         const boot_region *r = &boot.regions[i];
+        if (r->len == 0)
+            continue;
         kprintf("memory: %016lx-%016lx %s\n", r->base, r->base + r->len - 1, region_type(r->type));
     }
 }
@@ -62,6 +67,7 @@ void kmain(uint32_t magic, uint32_t info)
     vm_init();
     tsc_calibrate();
     time_init();
+    irq_init();
     sched_init();
     sti();
     uint64_t now = rdtsc();
@@ -74,6 +80,14 @@ void kmain(uint32_t magic, uint32_t info)
     if (boot_arg("test", test, sizeof test))
         ktest_run(test);
 
+    /* Programs given as Multiboot modules: userboot first, then the ones it
+     * starts (docs/api.md, "Boot handles"). */
+    if (boot.nmodules > 0)
+        arch_exit(coral_userboot_run());
+
+    /* No programs: show the engine in the kernel on two small modules. */
+    if (!demo_run())
+        arch_exit(false);
     kprintf("nothing to run yet: halting\n");
     arch_exit(true);
 }

@@ -3,6 +3,7 @@
 #include "kernel/panic.h"
 #include "kernel/kprintf.h"
 #include "kernel/ksym.h"
+#include "kernel/thread.h"
 #include "kernel/arch/x86_64/backtrace.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/exit.h"
@@ -20,6 +21,9 @@ static void enter(void)
 
 __attribute__((noreturn)) static void finish(const trapframe *tf, bool from_trap)
 {
+    const thread *t = thread_current();
+    if (t)
+        kprintf("  in thread %d '%s'\n", t->id, t->name);
     trap_dump(tf);
     backtrace_print(tf->rip, tf->rbp, from_trap ? tf->rsp : 0);
     kprintf("end of panic: exiting with failure\n");

@@ -50,6 +50,24 @@ static void reap(void)
     }
 }
 
+/* The SIMD registers hold the state of fpu_owner. A thread marked no_simd
+ * (idle, kernel-only threads: kernel C code never touches SIMD registers)
+ * runs with whatever is there; any other thread gets its own state back
+ * before it runs, the owner's being saved first. So a thread that goes
+ * to sleep and wakes with only no_simd threads run in between costs no
+ * save or restore. */
+static thread *fpu_owner;
+
+static void fpu_switch(thread *next)
+{
+    if (next->no_simd || fpu_owner == next)
+        return;
+    if (fpu_owner)
+        fpu_save(fpu_owner->fpu);
+    fpu_restore(next->fpu);
+    fpu_owner = next;
+}
+
 /* Switches to the next ready thread (or idle). Interrupts are off. */
 static void schedule(void)
 {
@@ -65,17 +83,16 @@ static void schedule(void)
     current = next;
     next->switches++;
     nswitches++;
-    fpu_save(prev->fpu);
+    fpu_switch(next);
+    kwasm_switch(prev, next);
     switch_context(&prev->rsp, next->rsp);
     /* Back in prev, switched to by someone else. */
-    fpu_restore(current->fpu);
     reap();
 }
 
 /* The first C code of a new thread (from switch.S's thread_start). */
 void thread_main(thread *t)
 {
-    fpu_restore(t->fpu);
     reap();
     sti();
     t->fn(t->arg);
@@ -218,6 +235,8 @@ void thread_exit(void)
     thread *t = current;
     KASSERT(t != &boot_thread && t != idle);
     t->state = THREAD_DEAD;
+    if (fpu_owner == t)
+        fpu_owner = 0;              /* its SIMD state dies with it */
     lib_list_push_back(&zombies, &t->link);
     nthreads--;
     schedule();
@@ -249,13 +268,22 @@ void thread_set_preemptible(bool on)
     current->preemptible = on;
 }
 
+void thread_set_no_simd(thread *t)
+{
+    bool on = irq_save();
+    t->no_simd = true;
+    if (fpu_owner == t)
+        fpu_owner = 0;
+    irq_restore(on);
+}
+
 /* A double fault with rsp in (or just above) a thread's guard page is a
  * kernel stack overflow: say so before the panic. */
 static bool double_fault(trapframe *tf)
 {
     for (lib_list *p = all.next; p != &all; p = p->next) {
         thread *t = LIB_CONTAINER_OF(p, thread, all_link);
-        if (t->stack && tf->rsp >= t->stack_lo - PAGE_SIZE - 64 && tf->rsp < t->stack_lo + 256)
+        if (t->stack_lo && tf->rsp >= t->stack_lo - PAGE_SIZE - 64 && tf->rsp < t->stack_lo + 256)
             kprintf("thread: kernel stack overflow in thread %d '%s' (rsp %016lx, stack %016lx-%016lx)\n",
                     t->id, t->name, tf->rsp, t->stack_lo, t->stack_hi);
     }
@@ -276,7 +304,7 @@ void sched_init(void)
     b->stack_hi = (uint64_t)boot_stack_top;
     if (!alloc_fpu(b))
         kpanic("thread: no memory for the boot thread");
-    fpu_save(b->fpu);
+    fpu_owner = b;                  /* the registers hold main's state */
     lib_list_push_back(&all, &b->all_link);
     nthreads = 1;
     current = b;
@@ -284,6 +312,7 @@ void sched_init(void)
     if (!idle)
         kpanic("thread: no memory for the idle thread");
     idle->preemptible = true;
+    idle->no_simd = true;
     trap_set_handler(T_DF, double_fault);
     time_set_tick_hook(sched_tick);
 }

@@ -8,7 +8,9 @@
  * the next safe point (thread_safe_point(), thread_yield()).
  *
  * Each thread has its own stack in a virtual region, mapped up front, with
- * an unmapped guard page below it, and its own SIMD state (fpu.h). */
+ * an unmapped guard page below it, and its own SIMD state (fpu.h), which
+ * is saved and restored only when a thread that uses it takes the CPU
+ * from another that does. */
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
@@ -34,6 +36,7 @@ typedef struct thread {
     char name[24];
     thread_state state;
     bool preemptible;
+    bool no_simd;                   /* never touches SIMD registers */
     lib_list link;                  /* on the run queue or a wait queue */
     lib_list all_link;              /* on the list of every thread */
     lib_list sleep_link;            /* on the sleep list while wake_ns != 0 */
@@ -50,8 +53,8 @@ typedef struct thread {
     /* Set while a tick has switched the thread out: the interrupt frame
      * it will return through (kwasm_kill rewrites it). */
     struct trapframe *preempted;
-    /* Wasm (kernel/kwasm.c): the engine's per-thread state, and a kill
-     * request not yet acted on. */
+    /* Wasm (kernel/kwasm.c): the engine's per-thread state (its copy,
+     * while the thread is switched out), and a kill request. */
     void *wasm;
     volatile bool wasm_kill;
 } thread;
@@ -71,6 +74,11 @@ void thread_sleep_ns(uint64_t ns);
 
 /* Marks the current thread preemptible or not (see above). */
 void thread_set_preemptible(bool on);
+
+/* Marks a thread that will never touch the SIMD registers (kernel-only
+ * code, no Wasm, no SIMD asm): switching to and from it then saves and
+ * restores nothing. Threads are assumed to use them unless marked. */
+void thread_set_no_simd(thread *t);
 
 /* Yields if a tick asked for it. */
 void thread_safe_point(void);

@@ -30,9 +30,6 @@ void time_init(void)
     lapic_init();
     trap_set_handler(LAPIC_TIMER_VECTOR, on_tick);
     trap_set_handler(LAPIC_SPURIOUS_VECTOR, on_spurious);
-    /* The PIC's own spurious lines (7 and 15) must not count as IRQs. */
-    trap_set_handler(PIC_VECTOR + 7, on_spurious);
-    trap_set_handler(PIC_VECTOR + 15, on_spurious);
     lapic_timer_start();
 }
 

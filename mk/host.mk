@@ -176,3 +176,10 @@ spec-asan: spec-check-suite $(BUILD)/asan/spec-runner $(SPEC_JSON)
 
 .PHONY: spec-asan
 TEST_BUILD += $(BUILD)/asan/spec-runner
+
+# The runner's own test script (tests/steps/22-spec-selftest).
+$(BUILD)/spec-selftest/selftest.json: tests/spec/selftest.wast
+	@mkdir -p $(dir $@)
+	@wast2json $< -o $@ || { rm -f $@; exit 1; }
+
+TEST_BUILD += $(BUILD)/spec-selftest/selftest.json

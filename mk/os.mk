@@ -9,6 +9,21 @@ HOST_OS_OBJS   := $(OS_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/host/sys.o
 KERNEL_OS_OBJS := $(OS_SRCS:%.c=$(BUILD)/kernel/%.o)
 HOST_OS_LIBS   := -pthread
 
+# sys.h in the kernel (kernel/coral/kernel/sys_kernel.c) needs the kernel's
+# threads: compiled (as a check, not yet linked) once they exist.
+ifneq ($(wildcard kernel/thread.h),)
+KERNEL_OS_OBJS += $(BUILD)/kernel/kernel/coral/kernel/sys_kernel.o
+endif
+
+# With the engine in the kernel (kernel/kwasm.h), the kernel links all of
+# it and starts userboot from its Multiboot modules
+# (kernel/coral/kernel/userboot_kernel.c, called from kmain).
+ifneq ($(wildcard kernel/kwasm.h),)
+KERNEL_OS_OBJS += $(BUILD)/kernel/kernel/coral/kernel/userboot_kernel.o
+KERNEL_OBJS    += $(KERNEL_OS_OBJS)
+$(BUILD)/kernel/coral.stage1.elf $(KERNEL_ELF): $(KERNEL_OS_OBJS)
+endif
+
 -include $(HOST_OS_OBJS:.o=.d) $(KERNEL_OS_OBJS:.o=.d)
 
 ALL        += $(HOST_OS_OBJS) $(KERNEL_OS_OBJS)
@@ -42,3 +57,16 @@ TEST_BUILD += $(OS_ASAN_BINS)
 # `coral run FILE.wasm` (without --invoke) runs FILE with the real coral
 # module (host/os_run.c, called from host/cli_run.c).
 $(BUILD)/coral: $(HOST_OS_OBJS) $(BUILD)/host/host/os_run.o
+
+# build/coral under ASan+UBSan too: tests/steps/15-os-asan runs userboot and
+# the examples with it (real threads, real traps, leaks checked at exit).
+ifneq ($(CORAL_OBJS),)
+OS_ASAN_CORAL_OBJS := $(patsubst $(BUILD)/host/%,$(BUILD)/os-asan/%,$(CORAL_OBJS) \
+                        $(BUILD)/host/host/os_run.o)
+
+$(BUILD)/os-asan/coral: $(OS_ASAN_CORAL_OBJS) $(OS_ASAN_OBJS)
+	$(HOST_CC) $(OS_ASAN_CFLAGS) $^ -pthread -o $@
+
+-include $(OS_ASAN_CORAL_OBJS:.o=.d)
+TEST_BUILD += $(BUILD)/os-asan/coral
+endif

@@ -19,7 +19,9 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
-                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm
+                $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
+                $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
+                $(PROG_DIR)/killspin.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -33,8 +35,9 @@ $(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
-# Test programs (tests/programs/): bad arguments to every call, costs.
-$(PROG_DIR)/obj/badcalls.o $(PROG_DIR)/obj/costs.o: $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
+# Test programs (tests/programs/): bad arguments to every call, costs, kill.
+TEST_PROG_OBJS := $(patsubst tests/programs/%.c,$(PROG_DIR)/obj/%.o,$(wildcard tests/programs/*.c))
+$(TEST_PROG_OBJS): $(PROG_DIR)/obj/%.o: tests/programs/%.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
@@ -47,6 +50,8 @@ $(PROG_DIR)/gen/%_wasm.h: $(PROG_DIR)/%.wasm
 	xxd -i -n $*_wasm $< > $@.tmp && mv $@.tmp $@
 
 $(PROG_DIR)/obj/parent.o: $(PROG_DIR)/gen/child_wasm.h
+$(PROG_DIR)/obj/killer.o: $(PROG_DIR)/gen/forever_wasm.h
+$(PROG_DIR)/obj/killspin.o: $(PROG_DIR)/gen/spin_wasm.h
 $(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h
 
 # Rust: the SDK crate as an rlib, then each program as a cdylib.
@@ -59,8 +64,25 @@ $(PROG_DIR)/hello_rust.wasm: programs/examples/hello_rust/src/lib.rs $(PROG_DIR)
 	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name hello_rust \
 	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
 
+# It embeds child.wasm with include_bytes!(env!("CHILD_WASM")).
+$(PROG_DIR)/parent_rust.wasm: programs/examples/parent_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib \
+                              $(PROG_DIR)/child.wasm
+	CHILD_WASM=$(abspath $(PROG_DIR)/child.wasm) \
+	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name parent_rust \
+	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
+
 programs: $(PROG_WASMS)
 .PHONY: programs
 
 ALL        += $(PROG_WASMS)
 TEST_BUILD += $(PROG_WASMS)
+
+# `make run` boots the kernel with userboot and the examples as Multiboot
+# modules (userboot first; the arguments after a module's file are its
+# boot arguments, here what userboot expects of it).
+CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
+    -m $(PROG_DIR)/hello_rust.wasm -m "$(PROG_DIR)/trap.wasm expect=trap" \
+    -m $(PROG_DIR)/parent.wasm -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm \
+    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm
+RUN_ARGS += $(CORAL_RUN_MODULES)
+run: $(PROG_WASMS)

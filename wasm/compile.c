@@ -35,7 +35,15 @@ static uint8_t *place_code(const x64_asm *a, size_t *mapped)
         wasm_platform_release(code, size);
         return NULL;
     }
-    lib_memcpy(code, a->buf, a->len);
+    /* Word at a time (lib_memcpy goes byte by byte). */
+    size_t i = 0;
+    for (; i + 8 <= a->len; i += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, a->buf + i, 8);
+        __builtin_memcpy(code + i, &w, 8);
+    }
+    for (; i < a->len; i++)
+        code[i] = a->buf[i];
     if (wasm_platform_protect_exec(code, size) != 0) {
         wasm_platform_release(code, size);
         return NULL;
@@ -144,10 +152,6 @@ int wasm_backend_compile(wasm_module *m, unsigned flags, wasm_error *err)
     wasm_backend_engine *eng = wasm_backend_engine_get(m->engine, err);
     if (!eng)
         return -1;
-    if (uses_simd(m)) {
-        set_err(err, WASM_ERR_UNSUPPORTED, "SIMD (v128) is not supported by the compiler yet");
-        return -1;
-    }
     if ((uint64_t)m->nglobals + m->nfuncs * 2ull + m->ntables > 20000000) {
         set_err(err, WASM_ERR_RESOURCE, "module too large for its instance context");
         return -1;
@@ -164,6 +168,7 @@ int wasm_backend_compile(wasm_module *m, unsigned flags, wasm_error *err)
     c->nimported_funcs = m->nimported_funcs;
     c->eng = eng;
     c->explicit_bounds = (flags & WASM_MODULE_EXPLICIT_BOUNDS) != 0;
+    c->simd = uses_simd(m);
     compute_layout(m, &c->layout);
     c->nfuncs = m->nfuncs - m->nimported_funcs;
     c->func_start = wasm_platform_calloc(c->nfuncs ? c->nfuncs : 1, sizeof *c->func_start);

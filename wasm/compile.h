@@ -24,11 +24,12 @@ typedef struct wasm_backend_engine {
     wasm_instance *zombies;      /* failed instantiations, freed with the engine */
 } wasm_backend_engine;
 
-/* The entry trampoline: runs `code` with context `ctx`, its argument and
- * result slots copied from/to `slots` (nslots, even). Returns 0, or 1 when
+/* The entry trampoline: runs `code` with context `ctx` on this thread
+ * (`limits`), its argument and result slots copied from/to `slots`
+ * (nslots, even). Returns 0, or 1 when
  * the call trapped (the record says why). */
 typedef int (*wasm_entry_fn)(void *code, void *ctx, uint64_t *slots, uint64_t nslots,
-                             wasm_entry *rec);
+                             wasm_entry *rec, wasm_limits *limits);
 
 typedef struct wasm_trap_site {
     uint32_t offset;             /* of the faulting instruction in the code */
@@ -43,6 +44,7 @@ typedef struct wasm_compiled {
     wasm_backend_engine *eng;
     wasm_layout layout;
     bool explicit_bounds;
+    bool simd;                   /* the module has v128 values: 16-byte frame cells */
     uint8_t *code;               /* executable, read-only */
     size_t code_size, mapped;
     uint32_t *func_start;        /* per defined function, sorted */

@@ -23,7 +23,8 @@ typedef struct wasm_decoder {
     const uint8_t *end;
     const char *section;         /* name of the section being read, for messages */
     uint32_t func;               /* function being validated (code section) */
-    const uint8_t *body_end;     /* end of its body */
+    const uint8_t *body;         /* its body */
+    const uint8_t *body_end;
 
     /* Validator scratch space, reused from one function to the next. */
     uint8_t *vals;               /* operand stack of value types, 0 = unknown */

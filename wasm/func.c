@@ -98,7 +98,12 @@ int wasm_rt_host_call(wasm_func *f, uint8_t *caller_ctx, uint64_t *slots)
     wasm_caller caller;
     caller.instance = caller_ctx ? *(wasm_instance **)(caller_ctx + CTX_INSTANCE) : NULL;
     caller.data = f->data;
-    return f->fn(&caller, slots) ? WASM_TRAP_HOST : 0;
+    if (f->fn(&caller, slots))
+        return WASM_TRAP_HOST;
+    /* A kill requested while the host function ran (it may have blocked)
+     * takes effect on the way back into Wasm. */
+    const wasm_limits *l = caller_ctx ? *(wasm_limits **)(caller_ctx + CTX_LIMITS) : NULL;
+    return l && l->kill ? WASM_TRAP_KILLED : 0;
 }
 
 static int arg_error(wasm_error *err, const char *msg)
@@ -136,7 +141,7 @@ int wasm_call_slots(wasm_func *f, uint64_t *slots, uint32_t nslots, wasm_error *
     lib_memset(&rec, 0, sizeof rec);
     rec.prev = t->limits.entry;
     t->limits.entry = &rec;
-    int rc = ((wasm_entry_fn)eng->entry)(f->rec->code, ctx, slots, nslots, &rec);
+    int rc = ((wasm_entry_fn)eng->entry)(f->rec->code, ctx, slots, nslots, &rec, &t->limits);
     t->limits.entry = rec.prev;
     if (rc) {
         wasm_trap_message(&rec, err);
@@ -164,7 +169,13 @@ int wasm_func_call(wasm_func *f, const wasm_val *args, uint32_t nargs, wasm_val 
     for (uint32_t i = 0; i < nargs; i++)
         if (args[i].type != t->params[i])
             return arg_error(err, "argument type mismatch");
-    uint32_t n = nargs > nresults ? nargs : nresults;
+    /* one 64-bit slot per value, two for a v128 */
+    uint32_t na = nargs, nr = nresults;
+    for (uint32_t i = 0; i < nargs; i++)
+        na += t->params[i] == WASM_V128;
+    for (uint32_t i = 0; i < nresults; i++)
+        nr += t->results[i] == WASM_V128;
+    uint32_t n = na > nr ? na : nr;
     n = (n + 1) & ~1u;
     uint64_t small[16];
     uint64_t *slots = n <= 16 ? small : wasm_platform_calloc(n, sizeof *slots);
@@ -175,19 +186,24 @@ int wasm_func_call(wasm_func *f, const wasm_val *args, uint32_t nargs, wasm_val 
     }
     for (uint32_t i = 0; i < n; i++)
         slots[i] = 0;
-    for (uint32_t i = 0; i < nargs; i++) {
+    for (uint32_t i = 0, k = 0; i < nargs; i++, k++) {
         uint8_t ty = t->params[i];
-        slots[i] = ty == WASM_I32 || ty == WASM_F32 ? args[i].of.i32 : args[i].of.i64;
+        if (ty == WASM_V128)
+            lib_memcpy(&slots[k++], args[i].of.v128, 16);
+        else
+            slots[k] = ty == WASM_I32 || ty == WASM_F32 ? args[i].of.i32 : args[i].of.i64;
     }
     int rc = wasm_call_slots(f, slots, n, err);
     if (rc == 0) {
-        for (uint32_t i = 0; i < nresults; i++) {
+        for (uint32_t i = 0, k = 0; i < nresults; i++, k++) {
             uint8_t ty = t->results[i];
             results[i].type = ty;
-            if (ty == WASM_I32 || ty == WASM_F32)
-                results[i].of.i32 = (uint32_t)slots[i];
+            if (ty == WASM_V128)
+                lib_memcpy(results[i].of.v128, &slots[k++], 16);
+            else if (ty == WASM_I32 || ty == WASM_F32)
+                results[i].of.i32 = (uint32_t)slots[k];
             else
-                results[i].of.i64 = slots[i];
+                results[i].of.i64 = slots[k];
         }
     }
     if (slots != small)

@@ -4,18 +4,12 @@
 #include "wasm/runtime.h"
 #include "wasm/platform.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 
 wasm_global *wasm_global_new(wasm_engine *engine, wasm_val value, bool mutable_,
                              wasm_error *err)
 {
     (void)engine;
-    if (value.type == WASM_V128) {
-        if (err) {
-            err->kind = WASM_ERR_UNSUPPORTED;
-            lib_snprintf(err->message, sizeof err->message, "v128 globals are not supported yet");
-        }
-        return NULL;
-    }
     wasm_global *g = wasm_platform_calloc(1, sizeof *g);
     if (!g) {
         if (err) {
@@ -28,7 +22,10 @@ wasm_global *wasm_global_new(wasm_engine *engine, wasm_val value, bool mutable_,
     g->type = value.type;
     g->mutable_ = mutable_;
     g->cell = g->own;
-    g->own[0] = value.type == WASM_I32 || value.type == WASM_F32 ? value.of.i32 : value.of.i64;
+    if (value.type == WASM_V128)
+        lib_memcpy(g->own, value.of.v128, 16);
+    else
+        g->own[0] = value.type == WASM_I32 || value.type == WASM_F32 ? value.of.i32 : value.of.i64;
     return g;
 }
 
@@ -49,7 +46,9 @@ wasm_val wasm_global_get(wasm_global *g)
 {
     wasm_val v = { 0 };
     v.type = g->type;
-    if (g->type == WASM_I32 || g->type == WASM_F32)
+    if (g->type == WASM_V128)
+        lib_memcpy(v.of.v128, g->cell, 16);
+    else if (g->type == WASM_I32 || g->type == WASM_F32)
         v.of.i32 = (uint32_t)g->cell[0];
     else
         v.of.i64 = g->cell[0];

@@ -105,6 +105,9 @@ static int link_import(wasm_instance *inst, uint32_t i, const wasm_extern *x, wa
             !limits_match(mem->pages, mem->has_max,
                           mem->max_pages, mt->min, mt->has_max, mt->max))
             return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: memory)", i);
+        if (!mem->guarded && !c->explicit_bounds)
+            return fail(err, WASM_ERR_LINK, "incompatible import type (import %u: the memory has "
+                        "no guard region; compile with explicit bounds checks)", i);
         mem->refs++;
         inst->memory = mem;
         return 0;
@@ -148,7 +151,7 @@ static int setup(wasm_instance *inst, const wasm_extern *imports, wasm_error *er
     }
     if (m->nmemories > 0 && !inst->memory) {
         const wasm_memory_type *mt = &m->memories[0];
-        inst->memory = wasm_memory_create(mt->min, mt->max, mt->has_max, err);
+        inst->memory = wasm_memory_create(mt->min, mt->max, mt->has_max, !c->explicit_bounds, err);
         if (!inst->memory)
             return -1;
     }
@@ -164,8 +167,16 @@ static int setup(wasm_instance *inst, const wasm_extern *imports, wasm_error *er
         if (wasm_table_add_user(inst->tables[i],
                                 (uint64_t *)(inst->ctx + c->layout.tables + CTX_TABLE_SIZE * i)))
             return fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
-    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++)
-        global_cell(inst, i)[0] = eval_const(inst, &m->globals[i].init);
+    for (uint32_t i = m->nimported_globals; i < m->nglobals; i++) {
+        const wasm_const_expr *e = &m->globals[i].init;
+        uint64_t *cell = global_cell(inst, i);
+        if (e->type == WASM_V128 && e->op == WASM_CONST_GLOBAL_GET)
+            lib_memcpy(cell, global_cell(inst, e->index), 16);
+        else if (e->type == WASM_V128)
+            lib_memcpy(cell, e->value.v128, 16);
+        else
+            cell[0] = eval_const(inst, e);
+    }
 
     /* Element segments, evaluated once per instance. */
     for (uint32_t i = 0; i < m->nelems; i++) {

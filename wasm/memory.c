@@ -1,7 +1,9 @@
 /* wasm/memory.c: linear memories. Each reserves 8 GiB + 64 KiB of address
  * space once (4 GiB addressable, a 4 GiB guard, and room for the largest
  * access past index + offset), so the base never moves and compiled code
- * needs no bounds check; pages are committed as the memory grows. Every
+ * needs no bounds check; pages are committed as the memory grows. A memory
+ * made for a module compiled with explicit bounds checks reserves only its
+ * maximum size (no guard), and only such modules may import it. Every
  * instance context that uses the memory caches its base and size, and is
  * updated on grow. Also the bulk-memory helpers called from compiled code. */
 #include "wasm/compile.h"
@@ -11,7 +13,8 @@
 
 #define RESERVE ((8ull << 30) + 65536)
 
-static wasm_memory *memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err)
+static wasm_memory *memory_create(uint64_t min, uint64_t max, bool has_max, bool guarded,
+                                  wasm_error *err)
 {
     wasm_memory *mem = wasm_platform_calloc(1, sizeof *mem);
     if (!mem)
@@ -25,14 +28,19 @@ static wasm_memory *memory_create(uint64_t min, uint64_t max, bool has_max, wasm
         lib_snprintf(err->message, sizeof err->message, "memory size must be at most 65536 pages");
         return NULL;
     }
-    mem->base = wasm_platform_reserve(RESERVE);
+    /* Without a guard (explicit bounds checks), only what the memory can
+     * ever grow to is reserved. */
+    mem->guarded = guarded;
+    mem->reserved = guarded ? RESERVE : mem->max_pages * WASM_PAGE_SIZE;
+    if (mem->reserved == 0)
+        mem->reserved = wasm_platform_page_size();
+    mem->base = wasm_platform_reserve(mem->reserved);
     if (!mem->base) {
         wasm_platform_free(mem);
         err->kind = WASM_ERR_RESOURCE;
         lib_snprintf(err->message, sizeof err->message, "out of address space for a memory");
         return NULL;
     }
-    mem->reserved = RESERVE;
     if (wasm_platform_commit(mem->base, min * WASM_PAGE_SIZE) != 0) {
         wasm_platform_release(mem->base, mem->reserved);
         wasm_platform_free(mem);
@@ -46,9 +54,10 @@ oom:
     return NULL;
 }
 
-wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err)
+wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, bool guarded,
+                                wasm_error *err)
 {
-    return memory_create(min, max, has_max, err);
+    return memory_create(min, max, has_max, guarded, err);
 }
 
 wasm_memory *wasm_memory_new(wasm_engine *engine, uint32_t min_pages, uint32_t max_pages,
@@ -56,7 +65,7 @@ wasm_memory *wasm_memory_new(wasm_engine *engine, uint32_t min_pages, uint32_t m
 {
     wasm_error scratch;
     (void)engine;
-    return memory_create(min_pages, max_pages, has_max, err ? err : &scratch);
+    return memory_create(min_pages, max_pages, has_max, true, err ? err : &scratch);
 }
 
 void wasm_memory_release(wasm_memory *mem)
@@ -129,6 +138,20 @@ static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
     if (d == s || n == 0)
         return;
     if (d < s || d >= s + n) {
+        while (n >= 32) {        /* four words per step: fewer branches */
+            uint64_t w0, w1, w2, w3;
+            __builtin_memcpy(&w0, s, 8);
+            __builtin_memcpy(&w1, s + 8, 8);
+            __builtin_memcpy(&w2, s + 16, 8);
+            __builtin_memcpy(&w3, s + 24, 8);
+            __builtin_memcpy(d, &w0, 8);
+            __builtin_memcpy(d + 8, &w1, 8);
+            __builtin_memcpy(d + 16, &w2, 8);
+            __builtin_memcpy(d + 24, &w3, 8);
+            d += 32;
+            s += 32;
+            n -= 32;
+        }
         while (n >= 8) {
             uint64_t w;
             __builtin_memcpy(&w, s, 8);
@@ -142,6 +165,20 @@ static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
     } else {
         d += n;
         s += n;
+        while (n >= 32) {
+            uint64_t w0, w1, w2, w3;
+            d -= 32;
+            s -= 32;
+            n -= 32;
+            __builtin_memcpy(&w0, s, 8);
+            __builtin_memcpy(&w1, s + 8, 8);
+            __builtin_memcpy(&w2, s + 16, 8);
+            __builtin_memcpy(&w3, s + 24, 8);
+            __builtin_memcpy(d, &w0, 8);
+            __builtin_memcpy(d + 8, &w1, 8);
+            __builtin_memcpy(d + 16, &w2, 8);
+            __builtin_memcpy(d + 24, &w3, 8);
+        }
         while (n >= 8) {
             uint64_t w;
             d -= 8;
@@ -158,6 +195,14 @@ static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
 static void fill_bytes(uint8_t *d, uint8_t v, size_t n)
 {
     uint64_t w = 0x0101010101010101ull * v;
+    while (n >= 32) {
+        __builtin_memcpy(d, &w, 8);
+        __builtin_memcpy(d + 8, &w, 8);
+        __builtin_memcpy(d + 16, &w, 8);
+        __builtin_memcpy(d + 24, &w, 8);
+        d += 32;
+        n -= 32;
+    }
     while (n >= 8) {
         __builtin_memcpy(d, &w, 8);
         d += 8;

@@ -34,6 +34,9 @@
 #define WASM_MAX_FUNC_LOCALS 50000u      /* params + declared locals */
 #define WASM_MAX_FUNC_PARAMS 1000u
 #define WASM_MAX_FUNC_RESULTS 1000u
+#define WASM_MAX_STACK 50000u            /* operand stack height, in values: keeps a call
+                                            returning many results, repeated, from making
+                                            the validator (and the frame) huge */
 
 /* ---- types ---- */
 

@@ -7,7 +7,11 @@
  *   +0   memory 0 base            u64 (never moves)
  *   +8   memory 0 size in bytes   u64 (updated on every grow, in every
  *                                 instance that shares the memory)
- *   +16  limits                   wasm_limits * (this thread's)
+ *   +16  limits                   wasm_limits * (of the thread that last entered
+ *                                 through wasm_func_call; compiled code does
+ *                                 not use it: each frame gets the running
+ *                                 thread's limits from its caller's frame at
+ *                                 [rbp-16], the entry trampoline's first)
  *   +24  helpers                  const uintptr_t * (runtime helper table)
  *   +32  instance                 wasm_instance *
  *   +40  (reserved)
@@ -114,6 +118,7 @@ struct wasm_memory {
     uint8_t *base;
     uint64_t pages, max_pages;   /* max_pages: the declared max, or 65536 */
     bool has_max;
+    bool guarded;                /* reserved with the 4 GiB guard */
     size_t reserved;
     uint8_t **users;             /* contexts to update on grow */
     uint32_t nusers, cap_users;
@@ -197,7 +202,8 @@ void wasm_table_remove_user(wasm_table *tab, uint64_t *slot);
 int64_t wasm_memory_grow(wasm_memory *mem, uint64_t delta);
 
 /* Creation for instances (memory.c, table.c, func.c). */
-wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, wasm_error *err);
+wasm_memory *wasm_memory_create(uint64_t min, uint64_t max, bool has_max, bool guarded,
+                                wasm_error *err);
 wasm_table *wasm_table_create(uint8_t elem, uint32_t min, uint32_t max, bool has_max,
                               wasm_error *err);
 wasm_func *wasm_func_from_instance(wasm_instance *inst, uint32_t index);

@@ -64,7 +64,10 @@ uintptr_t wasm_rt_trap(uint64_t kind, uintptr_t pc, uintptr_t fp)
     e->trap = (wasm_trap_kind)kind;
     e->nframes = 0;
     e->truncated = false;
-    e->frames[e->nframes++] = pc;
+    /* A trap raised in the engine's host-call stub (a host function's
+     * trap, a kill) is reported at its Wasm caller, the next frame. */
+    if (code_at(pc))
+        e->frames[e->nframes++] = pc;
     /* Walk the rbp chain while the return addresses are in Wasm code. */
     while (fp) {
         uintptr_t ret = ((uintptr_t *)fp)[1];

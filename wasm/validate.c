@@ -278,13 +278,19 @@ int wasm_validate_const_expr(wasm_decoder *d, const uint8_t **pp, const uint8_t 
 
 /* ---- the operand and control stacks ---- */
 
+/* Makes room for `need` more values. The capacity never exceeds the
+ * implementation limit, so every push past the limit comes here. */
 static int grow_vals(wasm_decoder *d, uint32_t need)
 {
+    if ((size_t)d->nvals + need > WASM_MAX_STACK)
+        return wasm_decode_fail(d, WASM_ERR_INVALID, d->body,
+                                "function %u: operand stack higher than the limit of %u values",
+                                d->func, WASM_MAX_STACK);
     size_t cap = d->cap_vals ? d->cap_vals : 64;
     while (cap < (size_t)d->nvals + need)
         cap *= 2;
-    if (cap > 0xffffffffu)
-        return out_of_memory(d);
+    if (cap > WASM_MAX_STACK)
+        cap = WASM_MAX_STACK;
     uint8_t *v = wasm_platform_realloc(d->vals, cap);
     if (!v)
         return out_of_memory(d);
@@ -709,6 +715,7 @@ int wasm_validate_function(wasm_decoder *d, uint32_t func, wasm_code *code)
     const uint8_t *p = code->body, *end = code->body + code->size;
     uint32_t nlocals, max_vals = 0, max_depth = 1;
     d->func = func;
+    d->body = code->body;
     d->body_end = end;
     if (read_locals(d, &p, end, ft, code, &nlocals))
         return -1;

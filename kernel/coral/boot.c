@@ -40,7 +40,7 @@ static void split(const char *cmd, const char **name, uint32_t *name_len,
 }
 
 /* The boot-info VMA (layout in abi.h). */
-static int32_t make_info(const boot_module *mods, uint32_t n, vma **out)
+static int32_t make_info(const coral_bootmod *mods, uint32_t n, vma **out)
 {
     uint64_t size = sizeof(coral_bootinfo_header) + (uint64_t)n * sizeof(coral_bootinfo_module);
     for (uint32_t i = 0; i < n; i++) {
@@ -81,7 +81,7 @@ static int32_t make_info(const boot_module *mods, uint32_t n, vma **out)
     return 0;
 }
 
-int32_t boot_objects(kobj *console, kobj *iocap, const boot_module *mods, uint32_t nmods,
+int32_t coral_boot_objects(kobj *console, kobj *iocap, const coral_bootmod *mods, uint32_t nmods,
                      kobj ***objs, uint32_t *count)
 {
     *objs = NULL;
@@ -107,7 +107,7 @@ int32_t boot_objects(kobj *console, kobj *iocap, const boot_module *mods, uint32
         }
     }
     if (rc < 0) {
-        boot_objects_free(o, n);
+        coral_boot_objects_free(o, n);
         return rc;
     }
     *objs = o;
@@ -115,7 +115,7 @@ int32_t boot_objects(kobj *console, kobj *iocap, const boot_module *mods, uint32
     return 0;
 }
 
-void boot_objects_free(kobj **objs, uint32_t count)
+void coral_boot_objects_free(kobj **objs, uint32_t count)
 {
     if (!objs)
         return;

@@ -10,18 +10,18 @@
 #include <stdint.h>
 #include "kernel/coral/kobj.h"
 
-typedef struct boot_module {
+typedef struct coral_bootmod {
     const uint8_t *bytes;
     uint32_t size;
     const char *cmdline;    /* "path/name.wasm args...": the name is the last
                                part of the first word, the args the rest */
-} boot_module;
+} coral_bootmod;
 
 /* Makes the objects, in slot order, into a new array *objs of *count
  * entries, each holding one reference: 0, or CORAL_ENOMEM, CORAL_EINVAL
- * (an empty or too large module). Release with boot_objects_free. */
-int32_t boot_objects(kobj *console, kobj *iocap, const boot_module *mods, uint32_t nmods,
+ * (an empty or too large module). Release with coral_boot_objects_free. */
+int32_t coral_boot_objects(kobj *console, kobj *iocap, const coral_bootmod *mods, uint32_t nmods,
                      kobj ***objs, uint32_t *count);
-void boot_objects_free(kobj **objs, uint32_t count);
+void coral_boot_objects_free(kobj **objs, uint32_t count);
 
 #endif

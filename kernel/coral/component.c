@@ -325,6 +325,7 @@ static void comp_thread(void *arg)
     }
     c->status = status;
     c->state = COMP_DEAD;
+    c->thread = NULL;
     c->users--;
     if (c->users == 0)
         reclaim(c);
@@ -353,7 +354,8 @@ int32_t comp_start(kcomponent *c, kinstance *ki, const char *name, uint32_t name
     c->state = COMP_RUNNING;
     c->users++;
     kobj_ref(&c->o);
-    if (sys_thread_start(comp_thread, c) < 0) {
+    c->thread = sys_thread_start(comp_thread, c);
+    if (!c->thread) {
         c->state = COMP_NEW;
         c->users--;
         c->entry = NULL;
@@ -399,6 +401,8 @@ int32_t comp_kill(kcomponent *c)
         break;
     case COMP_RUNNING:
         c->kill_requested = true;
+        if (c->thread)
+            sys_thread_kill(c->thread);   /* stops code that makes no coral calls */
         break;
     default:
         break;

@@ -25,6 +25,7 @@
 #include "kernel/coral/handle.h"
 #include "kernel/coral/kmodule.h"
 #include "kernel/coral/kobj.h"
+#include "kernel/coral/sys.h"
 #include "lib/list.h"
 #include "wasm/wasm.h"
 
@@ -48,6 +49,7 @@ typedef struct kcomponent {
     lib_list children;      /* kcomponent.child_node, weak */
     lib_list child_node;
     struct kinstance *entry_instance;   /* the instance it was started in (weak) */
+    struct sys_thread *thread;  /* its thread while RUNNING, NULL once it ends */
     wasm_func *entry;       /* the export its thread runs */
     uint32_t entry_nresults;
 } kcomponent;
@@ -103,9 +105,10 @@ int32_t comp_start(kcomponent *c, kinstance *ki, const char *name, uint32_t name
  * NULL) is killed meanwhile, CORAL_EINVAL when c == self. */
 int32_t comp_wait(kcomponent *c, kcomponent *self);
 
-/* Kills `c`: a NEW one dies now; a RUNNING one is asked to stop and dies
- * when its thread next enters the kernel (an engine interrupt for running
- * code comes with the kernel threads); a DEAD one is left alone. 0. */
+/* Kills `c`: a NEW one dies now; a RUNNING one is asked to stop: its
+ * blocked or next coral call traps, and its thread is interrupted in Wasm
+ * code where the engine can (sys_thread_kill); a DEAD one is left alone.
+ * Returns 0. */
 int32_t comp_kill(kcomponent *c);
 
 /* Records exit(code) for a RUNNING component (its thread then unwinds). */

@@ -305,6 +305,11 @@ int32_t coral_component_add_instance(coral_ctx *c, int32_t comp, int32_t module,
         objs[i] = get(c, h, 0, &rc);
     }
     kinstance *ki = NULL;
+    /* Room for the result first: an instance made and then refused a
+     * handle would stay in the component out of reach. Only the caller's
+     * own thread changes its table, so the room stays. */
+    if (rc >= 0)
+        rc = htab_reserve(&c->self->table);
     if (rc >= 0) {
         /* The handles and k are kept alive by the caller's table and, while
          * the lock is dropped inside, by the new instance's table and k's

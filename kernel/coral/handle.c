@@ -31,15 +31,18 @@ static int grow(htab *t)
     return 0;
 }
 
-int32_t htab_add(htab *t, kobj *o)
+int32_t htab_reserve(htab *t)
 {
     if (t->closed)
         return CORAL_ESTATE;
-    if (t->used == t->cap) {
-        int rc = grow(t);
-        if (rc < 0)
-            return rc;
-    }
+    return t->used == t->cap ? grow(t) : 0;
+}
+
+int32_t htab_add(htab *t, kobj *o)
+{
+    int32_t rc = htab_reserve(t);
+    if (rc < 0)
+        return rc;
     for (uint32_t i = 0; i < t->cap; i++) {
         if (!t->e[i].obj) {
             t->e[i].obj = o;

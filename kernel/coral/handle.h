@@ -29,6 +29,10 @@ void htab_init(htab *t);
  * CORAL_ENOMEM, CORAL_ESTATE (closed table). */
 int32_t htab_add(htab *t, kobj *o);
 
+/* Makes sure the next htab_add finds a free entry: 0, or CORAL_ELIMIT,
+ * CORAL_ENOMEM, CORAL_ESTATE (closed table). */
+int32_t htab_reserve(htab *t);
+
 /* The object behind handle `h`, borrowed: 0, or CORAL_EBADH (not open),
  * CORAL_EKIND (open, but not of `kind`; kind 0 accepts any). */
 int32_t htab_get(htab *t, int32_t h, int kind, kobj **out);

@@ -39,10 +39,18 @@ uint64_t sys_time_ns(void);
 /* Gives up the CPU to other runnable threads (without the big lock). */
 void sys_yield(void);
 
-/* Starts a thread that runs fn(arg) and then ends; returns 0, or -1 when
- * no thread can be made. Called with the big lock held; the new thread
- * does not hold it. */
-int sys_thread_start(void (*fn)(void *arg), void *arg);
+/* Starts a thread, with a stack big enough for Wasm, that runs fn(arg) and
+ * then ends; returns it, or NULL when no thread can be made. Called with
+ * the big lock held; the new thread does not hold it. The handle stays
+ * valid until fn returns. */
+typedef struct sys_thread sys_thread;
+sys_thread *sys_thread_start(void (*fn)(void *arg), void *arg);
+
+/* Asks thread `t` (running fn) to stop running Wasm: its current or next
+ * call into Wasm code ends with a trap, even in a loop without calls (the
+ * kernel: kwasm_kill; the host: a signal, sent again until the thread is
+ * caught in Wasm code or ends). Called with the big lock held. */
+void sys_thread_kill(sys_thread *t);
 
 /* Writes bytes to the console, as they are. */
 void sys_console_write(const char *s, size_t len);

@@ -8,6 +8,9 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/exit.h"
+#include "kernel/arch/x86_64/lapic.h"
+#include "kernel/arch/x86_64/gdt.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "lib/string.h"
 #include <stdint.h>
 
@@ -88,6 +91,32 @@ static bool test_stack_overflow(void)
     return false;
 }
 
+/* nmi: an NMI (sent by the local APIC to itself) is handled on its own
+ * IST stack, whatever the stack of the code it interrupted. */
+static volatile uint64_t nmi_frame;
+
+static bool on_nmi(trapframe *tf)
+{
+    (void)tf;
+    nmi_frame = (uint64_t)__builtin_frame_address(0);
+    return true;
+}
+
+static bool test_nmi(void)
+{
+    trap_set_handler(T_NMI, on_nmi);
+    lapic_self_nmi();
+    for (int i = 0; i < 1000000 && !nmi_frame; i++)
+        cpu_pause();
+    trap_set_handler(T_NMI, 0);
+    KTEST_CHECK(nmi_frame != 0);
+    uint64_t lo, hi;
+    gdt_ist_bounds(IST_NMI, &lo, &hi);
+    kprintf("nmi: handled with its frame at %lx, IST stack %lx-%lx\n", nmi_frame, lo, hi);
+    KTEST_CHECK(nmi_frame >= lo && nmi_frame < hi);
+    return true;
+}
+
 /* triple-fault: no IDT at all; the wrapper must not call this a success. */
 static bool test_triple_fault(void)
 {
@@ -126,6 +155,7 @@ static const ktest tests[] = {
     { "panic-call", test_panic_call },
     { "panic-ud", test_panic_ud },
     { "stack-overflow", test_stack_overflow },
+    { "nmi", test_nmi },
     { "triple-fault", test_triple_fault },
     { "modules", test_modules },
     { "pmm", ktest_pmm },
@@ -138,11 +168,12 @@ static const ktest tests[] = {
     { "nx", ktest_nx },
     { "guard", ktest_guard },
     { "heap", ktest_heap },
+    { "heap-leak", ktest_heap_leak },
     { "heap-double-free", ktest_heap_double_free },
     { "heap-large-double-free", ktest_heap_large_double_free },
     { "heap-bad-free", ktest_heap_bad_free },
     { "timer", ktest_timer },
-    { "pic", ktest_pic },
+    { "irq", ktest_irq },
     { "threads", ktest_threads },
     { "preempt", ktest_preempt },
     { "nonpreempt", ktest_nonpreempt },
@@ -150,13 +181,21 @@ static const ktest tests[] = {
     { "waitq", ktest_waitq },
     { "sse", ktest_sse },
     { "stack-guard", ktest_stack_guard },
+    { "main-stack-guard", ktest_main_stack_guard },
     { "sched-cost", ktest_sched_cost },
     { "wasm", ktest_wasm },
     { "wasm-traps", ktest_wasm_traps },
     { "wasm-reclaim", ktest_wasm_reclaim },
     { "wasm-preempt", ktest_wasm_preempt },
     { "wasm-kill", ktest_wasm_kill },
+    { "coral-reclaim", ktest_coral_reclaim },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
+    { "wasm-compile", ktest_wasm_compile },
+    { "wasm-cross", ktest_wasm_cross },
+    { "wasm-kill-storm", ktest_wasm_kill_storm },
+    { "wasm-host-nonpreempt", ktest_wasm_host_nonpreempt },
+    { "wasm-fault-vectors", ktest_wasm_fault_vectors },
+    { "wasm-fault-stray", ktest_wasm_fault_stray },
     { "hang", test_hang },
 };
 

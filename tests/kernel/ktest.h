@@ -24,11 +24,12 @@ bool ktest_wx_alias(void);
 bool ktest_nx(void);
 bool ktest_guard(void);
 bool ktest_heap(void);
+bool ktest_heap_leak(void);
 bool ktest_heap_double_free(void);
 bool ktest_heap_large_double_free(void);
 bool ktest_heap_bad_free(void);
 bool ktest_timer(void);
-bool ktest_pic(void);
+bool ktest_irq(void);
 bool ktest_threads(void);
 bool ktest_preempt(void);
 bool ktest_nonpreempt(void);
@@ -36,13 +37,21 @@ bool ktest_sleep(void);
 bool ktest_waitq(void);
 bool ktest_sse(void);
 bool ktest_stack_guard(void);
+bool ktest_main_stack_guard(void);
 bool ktest_sched_cost(void);
 bool ktest_wasm(void);
 bool ktest_wasm_traps(void);
 bool ktest_wasm_reclaim(void);
 bool ktest_wasm_preempt(void);
 bool ktest_wasm_kill(void);
+bool ktest_coral_reclaim(void);
 bool ktest_wasm_guard_panic(void);
+bool ktest_wasm_compile(void);
+bool ktest_wasm_cross(void);
+bool ktest_wasm_kill_storm(void);
+bool ktest_wasm_host_nonpreempt(void);
+bool ktest_wasm_fault_vectors(void);
+bool ktest_wasm_fault_stray(void);
 
 #define KTEST_CHECK(cond) \
     do { if (!(cond)) return ktest_fail("check failed: %s (%s:%d)", #cond, __FILE__, __LINE__); } while (0)

@@ -1,7 +1,8 @@
 /* tests/kernel/ktest_thread.c: scenarios for threads, the scheduler, sleep,
  * wait queues and SIMD state, and the TCG cost figures of a context switch
- * and of a timer interrupt. Timing tolerances are wide: QEMU under TCG on a
- * loaded host runs late now and then. */
+ * and of a timer interrupt. Timing tolerances are wide (never early, late by
+ * up to a few hundred ms): QEMU under TCG on a loaded host stalls now and
+ * then. The figures printed show how late things really were. */
 #include "tests/kernel/ktest.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
@@ -10,6 +11,7 @@
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/fpu.h"
 #include "kernel/arch/x86_64/lapic.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/tsc.h"
@@ -62,7 +64,7 @@ bool ktest_threads(void)
     reset();
     /* Warm-up: the first threads may leave page tables and slabs behind. */
     thread *w = thread_create("warm-up", yielder, (void *)'w', 0);
-    KTEST_CHECK(w && wait_done(1, 1000 * MS));
+    KTEST_CHECK(w && wait_done(1, 10000 * MS));
     thread_yield();         /* let the scheduler reap it */
     reset();
     norder = 0;
@@ -73,7 +75,7 @@ bool ktest_threads(void)
     KTEST_CHECK(thread_create("b", yielder, (void *)'b', 0));
     KTEST_CHECK(thread_create("c", yielder, (void *)'c', 0));
     KTEST_CHECK(sched_thread_count() == 4);
-    KTEST_CHECK(wait_done(3, 2000 * MS));
+    KTEST_CHECK(wait_done(3, 10000 * MS));
     order[norder] = 0;
     kprintf("threads: order %s\n", order);
     KTEST_CHECK(norder == 15);
@@ -92,7 +94,7 @@ bool ktest_threads(void)
     KTEST_CHECK(vm_committed(big->stack_lo) && !vm_committed(big->stack_lo - 1));
     *(volatile uint8_t *)big->stack_lo = 1;
     reset();
-    KTEST_CHECK(wait_done(1, 1000 * MS));
+    KTEST_CHECK(wait_done(1, 10000 * MS));
     return true;
 }
 
@@ -135,12 +137,12 @@ bool ktest_preempt(void)
     thread_sleep_ns(150 * MS);
     uint64_t a1 = spins[0], b1 = spins[1];
     stop = true;
-    KTEST_CHECK(wait_done(3, 2000 * MS));
+    KTEST_CHECK(wait_done(3, 10000 * MS));
     kprintf("preempt: spinner 0 %lu -> %lu, spinner 1 %lu -> %lu; sleeper slept %lu us for 100000\n",
             a0, a1, b0, b1, slept_ns / 1000);
     KTEST_CHECK(a0 > 0 && b0 > 0);
     KTEST_CHECK(a1 > a0 && b1 > b0);            /* both progressed in each stretch */
-    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 300 * MS);
+    KTEST_CHECK(slept_ns >= 100 * MS && slept_ns < 500 * MS);
     return true;
 }
 
@@ -168,7 +170,7 @@ bool ktest_nonpreempt(void)
     KTEST_CHECK(!other_ran);                                    /* ...but did not switch */
     thread_safe_point();                        /* the slice is used up: yields */
     KTEST_CHECK(other_ran);
-    KTEST_CHECK(wait_done(1, 1000 * MS));
+    KTEST_CHECK(wait_done(1, 10000 * MS));
     return true;
 }
 
@@ -181,7 +183,7 @@ bool ktest_sleep(void)
         thread_sleep_ns(ms[i] * MS);
         uint64_t took = time_ns() - t0;
         kprintf("sleep: %lu ms took %lu us\n", ms[i], took / 1000);
-        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 100 * MS);
+        KTEST_CHECK(took >= ms[i] * MS && took < ms[i] * MS + 250 * MS);
     }
     return true;
 }
@@ -206,14 +208,14 @@ bool ktest_waitq(void)
     uint64_t t0 = time_ns();
     KTEST_CHECK(!waitq_wait(&q, 30 * MS));
     uint64_t took = time_ns() - t0;
-    KTEST_CHECK(took >= 30 * MS && took < 130 * MS);
+    KTEST_CHECK(took >= 30 * MS && took < 330 * MS);
     /* Woken before its (long) time-out. */
     reset();
     woken = timed_out = 0;
     KTEST_CHECK(thread_create("w1", waiter, (void *)(uintptr_t)(5000 * MS), 0));
     thread_sleep_ns(20 * MS);
     KTEST_CHECK(waitq_wake_one(&q) == 1);
-    KTEST_CHECK(wait_done(1, 1000 * MS) && woken == 1 && timed_out == 0);
+    KTEST_CHECK(wait_done(1, 10000 * MS) && woken == 1 && timed_out == 0);
     /* Three waiters: two forever, one that times out first; wake_all. */
     reset();
     woken = timed_out = 0;
@@ -224,13 +226,14 @@ bool ktest_waitq(void)
     KTEST_CHECK(timed_out == 1);
     KTEST_CHECK(waitq_wake_all(&q) == 2);
     KTEST_CHECK(waitq_wake_all(&q) == 0);
-    KTEST_CHECK(wait_done(3, 1000 * MS) && woken == 2 && timed_out == 1);
+    KTEST_CHECK(wait_done(3, 10000 * MS) && woken == 2 && timed_out == 1);
     kprintf("waitq: time-out, wake_one and wake_all behaved\n");
     return true;
 }
 
 /* sse: threads with different XMM values, switched by yields and by
- * preemption, keep them. */
+ * preemption, keep them, with a thread that has no SIMD state (so the
+ * registers are not always saved at the switch) running between them. */
 static void load_xmm(const uint64_t *v)
 {
     __asm__ volatile(
@@ -278,6 +281,16 @@ static void sse_thread(void *arg)
     finished();
 }
 
+/* Runs between the SIMD threads without touching SIMD registers. */
+static void plain_thread(void *arg)
+{
+    (void)arg;
+    uint64_t end = time_ns() + 200 * MS;
+    while (time_ns() < end)
+        thread_yield();
+    finished();
+}
+
 bool ktest_sse(void)
 {
     reset();
@@ -285,7 +298,10 @@ bool ktest_sse(void)
     uint64_t s0 = sched_switch_count();
     for (int i = 0; i < 3; i++)
         KTEST_CHECK(thread_create("sse", sse_thread, (void *)(uintptr_t)i, 0));
-    KTEST_CHECK(wait_done(3, 5000 * MS));
+    thread *plain = thread_create("plain", plain_thread, 0, 0);
+    KTEST_CHECK(plain);
+    thread_set_no_simd(plain);
+    KTEST_CHECK(wait_done(4, 5000 * MS));
     uint64_t sw = sched_switch_count() - s0;
     kprintf("sse: %lu + %lu + %lu checks over %lu switches\n", sse_rounds[0], sse_rounds[1],
             sse_rounds[2], sw);
@@ -315,7 +331,17 @@ static void runaway(void *arg)
 bool ktest_stack_guard(void)
 {
     KTEST_CHECK(thread_create("runaway", runaway, 0, 16 * 1024));
-    thread_sleep_ns(1000 * MS);
+    /* Generous: a loaded host can starve QEMU for a long while, and the
+     * passing run panics long before this. */
+    thread_sleep_ns(10000 * MS);
+    return ktest_fail("the stack overflow went unnoticed");
+}
+
+/* main-stack-guard: the same on the boot thread, whose stack (in .bss) has
+ * an unmapped page below it too. */
+bool ktest_main_stack_guard(void)
+{
+    recurse(0);
     return ktest_fail("the stack overflow went unnoticed");
 }
 
@@ -343,17 +369,31 @@ static uint64_t ns_per(uint64_t ticks, uint64_t n)
     return tsc_to_ns(ticks) / n;
 }
 
-bool ktest_sched_cost(void)
+static uint64_t switch_cost(bool simd, uint64_t *switches)
 {
     reset();
-    KTEST_CHECK(thread_create("ping", pinger, 0, 0));
-    KTEST_CHECK(thread_create("pong", pinger, 0, 0));
+    thread *a = thread_create("ping", pinger, 0, 0);
+    thread *b = thread_create("pong", pinger, 0, 0);
+    if (!a || !b)
+        return 0;
+    if (!simd) {
+        thread_set_no_simd(a);
+        thread_set_no_simd(b);
+    }
     uint64_t s0 = sched_switch_count();
     uint64_t t0 = rdtsc();
-    KTEST_CHECK(wait_done(2, 60000 * MS));
+    if (!wait_done(2, 60000 * MS))
+        return 0;
     uint64_t t1 = rdtsc();
-    uint64_t switches = sched_switch_count() - s0;
-    KTEST_CHECK(switches >= 2 * PINGS);
+    *switches = sched_switch_count() - s0;
+    return ns_per(t1 - t0, *switches);
+}
+
+bool ktest_sched_cost(void)
+{
+    uint64_t n1, n2;
+    uint64_t plain = switch_cost(false, &n1), simd = switch_cost(true, &n2);
+    KTEST_CHECK(plain && simd && n1 >= 2 * PINGS && n2 >= 2 * PINGS);
 
     enum { N = 20000 };
     bool on = irq_save();
@@ -366,8 +406,8 @@ bool ktest_sched_cost(void)
         __asm__ volatile("int $0x50" ::: "memory");
     uint64_t c = rdtsc();
     irq_restore(on);
-    kprintf("cost (TCG figures): context switch %lu ns (%lu switches), timer interrupt %lu ns, "
-            "empty interrupt %lu ns\n", ns_per(t1 - t0, switches), switches, ns_per(b - a, N),
-            ns_per(c - b, N));
+    kprintf("cost (TCG figures): context switch %lu ns with SIMD state (%s), %lu ns without; "
+            "timer interrupt %lu ns, empty interrupt %lu ns\n", simd,
+            fpu_uses_xsave() ? "XSAVE" : "FXSAVE", plain, ns_per(b - a, N), ns_per(c - b, N));
     return true;
 }

@@ -15,15 +15,22 @@
 #include "kernel/time.h"
 #include "kernel/waitq.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/paging.h"
+#include "kernel/arch/x86_64/trap.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "wasm/wasm.h"
 
 #define MS 1000000ull
 
-extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[];
-extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len;
+extern const unsigned char kwasm_mod_basic[], kwasm_mod_traps[], kwasm_mod_spin[], kwasm_mod_naps[];
+extern const unsigned long kwasm_mod_basic_len, kwasm_mod_traps_len, kwasm_mod_spin_len,
+    kwasm_mod_naps_len;
+extern const unsigned char kwasm_mod_lib[], kwasm_mod_user[], kwasm_mod_fsum[], kwasm_mod_busy[],
+    kwasm_mod_storm[];
+extern const unsigned long kwasm_mod_lib_len, kwasm_mod_user_len, kwasm_mod_fsum_len,
+    kwasm_mod_busy_len, kwasm_mod_storm_len;
 
 /* ---- running something on a thread with a Wasm-sized stack ---- */
 
@@ -33,6 +40,7 @@ typedef struct job {
     bool ok;
     wasm_error err;
     int rc;
+    uint64_t result, switches;
     thread *t;
     volatile bool done;
     waitq q;
@@ -318,10 +326,7 @@ static bool traps_run(unsigned flags)
             return ktest_fail("%s: trap kind %d (%s), expected %d (%s)", c->export, err.trap,
                               wasm_trap_name(err.trap), c->kind, wasm_trap_name(c->kind));
         char where[64];
-        /* A host function's trap is reported at the engine's host-call
-         * stub ("?"); its caller is the next frame. */
-        lib_snprintf(where, sizeof where, "%s in %s ", wasm_trap_name(c->kind),
-                     c->kind == WASM_TRAP_HOST ? "?" : c->func);
+        lib_snprintf(where, sizeof where, "%s in %s ", wasm_trap_name(c->kind), c->func);
         if (!has(err.message, where))
             return ktest_fail("%s: the message does not say '%s'", c->export, where);
         if (c->kind != WASM_TRAP_STACK_EXHAUSTED) {
@@ -508,6 +513,41 @@ static bool kill_and_check(job *j, const char *func)
     return true;
 }
 
+/* fsum(FSUM_N) on a fresh instance; its result and how often the thread
+ * was switched to while it ran. */
+#define FSUM_N 2000000
+
+static wasm_module *fsum_module;
+
+static void fsum_job(job *j)
+{
+    wasm_instance *inst = instantiate(fsum_module, 0);
+    if (!inst)
+        return;
+    uint64_t sw = thread_current()->switches;
+    j->ok = call(inst, "fsum", (uint64_t[]){ FSUM_N }, 1, &j->result, 1, &j->err) == 0;
+    j->switches = thread_current()->switches - sw;
+    wasm_instance_free(inst);
+}
+
+/* The same floating-point loop alone, then on two threads at once: the
+ * results agree bit for bit although the threads were preempted in it. */
+static bool fsum_check(void)
+{
+    fsum_module = load(kwasm_mod_fsum, kwasm_mod_fsum_len, 0);
+    KTEST_CHECK(fsum_module);
+    job alone, j[2];
+    KTEST_CHECK(job_start(&alone, "fsum", fsum_job, 0) && job_wait(&alone, 60000 * MS) && alone.ok);
+    KTEST_CHECK(job_start(&j[0], "fsum-0", fsum_job, 0) && job_start(&j[1], "fsum-1", fsum_job, 0));
+    KTEST_CHECK(job_wait(&j[0], 60000 * MS) && job_wait(&j[1], 60000 * MS) && j[0].ok && j[1].ok);
+    kprintf("preempt: fsum(%u) alone %016lx; together %016lx (%lu switches) and %016lx (%lu switches)\n",
+            FSUM_N, alone.result, j[0].result, j[0].switches, j[1].result, j[1].switches);
+    KTEST_CHECK(j[0].result == alone.result && j[1].result == alone.result);
+    KTEST_CHECK(j[0].switches >= 2 || j[1].switches >= 2);
+    wasm_module_free(fsum_module);
+    return true;
+}
+
 bool ktest_wasm_preempt(void)
 {
     engine = wasm_engine_new();
@@ -540,11 +580,82 @@ bool ktest_wasm_preempt(void)
         wasm_instance_free(s[i].inst);
     }
     wasm_module_free(m);
+    if (!fsum_check())
+        return false;
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-host-nonpreempt: C called from Wasm is never preempted ---- */
+
+#define BUSY_MS 60
+
+/* env.busy(): keeps the CPU for BUSY_MS with interrupts on; returns how
+ * many times the thread was switched to meanwhile (0 if not preempted). */
+static int host_busy(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    uint64_t sw = thread_current()->switches, t0 = time_ticks();
+    uint64_t end = time_ns() + BUSY_MS * MS;
+    while (time_ns() < end)
+        cpu_pause();
+    slots[0] = thread_current()->switches - sw;
+    kprintf("busy: %lu ticks in the host function, %lu switches\n", time_ticks() - t0, slots[0]);
+    return 0;
+}
+
+static void busy_job(job *j)
+{
+    wasm_module *m = j->arg;
+    static const uint8_t t_res[] = { WASM_I32 };
+    wasm_func *busy = wasm_func_new_host(engine, 0, 0, t_res, 1, host_busy, 0);
+    wasm_instance *inst = instantiate(m, busy);
+    wasm_func_free(busy);
+    if (!inst)
+        return;
+    j->ok = call(inst, "call_busy", 0, 0, &j->result, 1, &j->err) == 0;
+    wasm_instance_free(inst);
+}
+
+bool ktest_wasm_host_nonpreempt(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *spin = load(kwasm_mod_spin, kwasm_mod_spin_len, 0);
+    wasm_module *busy = load(kwasm_mod_busy, kwasm_mod_busy_len, 0);
+    KTEST_CHECK(spin && busy);
+    /* A spinner in Wasm stays ready the whole time: the tick would switch
+     * to it at once if it could preempt the host function. */
+    spinner s = { .export = "count" };
+    s.inst = spin_instance(spin, &s.counter);
+    KTEST_CHECK(s.inst);
+    job js, jb;
+    KTEST_CHECK(job_start(&js, "spinner", spin_job, &s));
+    KTEST_CHECK(job_start(&jb, "busy", busy_job, busy));
+    KTEST_CHECK(job_wait(&jb, 10000 * MS) && jb.ok);
+    KTEST_CHECK(jb.result == 0);
+    KTEST_CHECK(*s.counter > 0);            /* the spinner did run, before and after */
+    if (!kill_and_check(&js, "count_forever"))
+        return false;
+    wasm_instance_free(s.inst);
+    wasm_module_free(spin);
+    wasm_module_free(busy);
     wasm_engine_free(engine);
     return true;
 }
 
 /* ---- wasm-kill: an endless loop without calls is killed ---- */
+
+#define NAP_MS 200u
+
+/* env.nap(): sleeps NAP_MS (the thread blocks in the kernel). */
+static int host_nap(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    (void)slots;
+    thread_sleep_ns(NAP_MS * MS);
+    return 0;
+}
 
 bool ktest_wasm_kill(void)
 {
@@ -579,6 +690,151 @@ bool ktest_wasm_kill(void)
 
     wasm_instance_free(s.inst);
     wasm_module_free(m);
+
+    /* 3: the thread is blocked in a host function (env.nap sleeps): the
+     * kill takes effect when the host function returns to Wasm. */
+    m = load(kwasm_mod_naps, kwasm_mod_naps_len, 0);
+    KTEST_CHECK(m);
+    wasm_func *nap = wasm_func_new_host(engine, 0, 0, 0, 0, host_nap, 0);
+    s.export = "naps";
+    s.inst = instantiate(m, nap);
+    wasm_func_free(nap);
+    KTEST_CHECK(s.inst);
+    KTEST_CHECK(job_start(&j, "napper", spin_job, &s));
+    thread_sleep_ns(NAP_MS * MS / 2);
+    KTEST_CHECK(!j.done && !j.t->preempted);
+    t0 = time_ns();
+    if (!kill_and_check(&j, "naps_forever"))
+        return false;
+    uint64_t us = (time_ns() - t0) / 1000;
+    kprintf("kill: a thread blocked in a host function stopped %lu us after the request (naps of %u ms)\n",
+            us, NAP_MS);
+    KTEST_CHECK(us < 2 * NAP_MS * 1000);
+    wasm_instance_free(s.inst);
+    wasm_module_free(m);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-cross: instances made on one thread, run on others ---- */
+
+/* lib and user instances, made by the boot thread; user imports lib. */
+static wasm_instance *lib_inst, *user_inst;
+
+static bool cross_calls(const char *who)
+{
+    uint64_t r;
+    wasm_error err;
+    if (call(user_inst, "use_twice", (uint64_t[]){ 20 }, 1, &r, 1, &err) != 0 || r != 41)
+        return ktest_fail("%s: use_twice: %s", who, err.message);
+    /* 1,000 frames fit any Wasm stack; a million fit none: the limit of
+     * the running thread's stack stops it, in the other instance. */
+    if (call(user_inst, "use_deep", (uint64_t[]){ 1000 }, 1, &r, 1, &err) != 0 || r != 1000)
+        return ktest_fail("%s: use_deep(1000): %s", who, err.message);
+    if (call(user_inst, "use_deep", (uint64_t[]){ 1000000 }, 1, &r, 1, &err) == 0 ||
+        err.trap != WASM_TRAP_STACK_EXHAUSTED)
+        return ktest_fail("%s: use_deep(1000000) did not exhaust the stack", who);
+    kprintf("cross: %s: use_twice(20) = 41, use_deep(1000) = 1000, use_deep(1000000): %.60s...\n",
+            who, err.message);
+    return true;
+}
+
+static void cross_job(job *j)
+{
+    j->ok = cross_calls(j->t->name);
+}
+
+bool ktest_wasm_cross(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *lm = load(kwasm_mod_lib, kwasm_mod_lib_len, 0);
+    wasm_module *um = load(kwasm_mod_user, kwasm_mod_user_len, 0);
+    KTEST_CHECK(lm && um);
+    lib_inst = instantiate(lm, 0);
+    KTEST_CHECK(lib_inst);
+    wasm_extern imports[2];
+    KTEST_CHECK(wasm_instance_export(lib_inst, "twice", 5, &imports[0]) == 0);
+    KTEST_CHECK(wasm_instance_export(lib_inst, "deep", 4, &imports[1]) == 0);
+    wasm_error err;
+    user_inst = wasm_instance_new(um, imports, 2, &err);
+    KTEST_CHECK(user_inst);
+    /* Two threads in turn, then both at once (preempted in the recursion). */
+    KTEST_CHECK(run_job(cross_job, 0) && run_job(cross_job, 0));
+    job j[2];
+    KTEST_CHECK(job_start(&j[0], "cross-a", cross_job, 0) && job_start(&j[1], "cross-b", cross_job, 0));
+    KTEST_CHECK(job_wait(&j[0], 60000 * MS) && job_wait(&j[1], 60000 * MS));
+    KTEST_CHECK(j[0].ok && j[1].ok);
+    wasm_instance_free(user_inst);
+    wasm_instance_free(lib_inst);
+    wasm_module_free(um);
+    wasm_module_free(lm);
+    wasm_engine_free(engine);
+    return true;
+}
+
+/* ---- wasm-kill-storm: kills at random moments, all clean ---- */
+
+static volatile uint64_t host_ticks;
+
+static int host_tick(wasm_caller *caller, uint64_t *slots)
+{
+    (void)caller;
+    (void)slots;
+    host_ticks++;
+    return 0;
+}
+
+#define STORM_ROUNDS 100
+
+extern char kwasm_trap_entry[];
+
+bool ktest_wasm_kill_storm(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    wasm_module *m = load(kwasm_mod_storm, kwasm_mod_storm_len, 0);
+    wasm_func *tick = wasm_func_new_host(engine, 0, 0, 0, 0, host_tick, 0);
+    KTEST_CHECK(m && tick);
+    spinner s = { .export = "storm" };
+    uint64_t frames = 0, tables = 0, seed = rdtsc();
+    kmalloc_stats heap = { 0 };
+    int deferred = 0;
+    for (int i = -10; i < STORM_ROUNDS; i++) {
+        if (i == 0) {
+            frames = pmm_free_count();
+            tables = paging_tables_made();
+            heap = kmalloc_stats_get();
+        }
+        s.inst = instantiate(m, tick);
+        KTEST_CHECK(s.inst);
+        job j;
+        KTEST_CHECK(job_start(&j, "storm", spin_job, &s));
+        /* 0 to 4 ms, sometimes before the thread has even started */
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t delay = (seed >> 33) % 4000000;
+        if (delay > 200000)
+            thread_sleep_ns(delay);
+        kwasm_kill(j.t);
+        /* Redirected at once, or left to the next tick (switched out in
+         * the engine's stubs, or not started yet)? */
+        if (!j.t->preempted || j.t->preempted->rip != (uint64_t)kwasm_trap_entry)
+            deferred++;
+        if (!job_wait(&j, 5000 * MS))
+            return ktest_fail("round %d: the killed thread did not stop", i);
+        if (j.rc != -1 || j.err.trap != WASM_TRAP_KILLED)
+            return ktest_fail("round %d: ended with %d (%s)", i, j.rc, j.err.message);
+        wasm_instance_free(s.inst);
+    }
+    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_made() - tables;
+    kmalloc_stats heap2 = kmalloc_stats_get();
+    kprintf("storm: %d kills (%d redirected at once, %d at a later tick), %lu host calls; "
+            "free frames %lu -> %lu (+%lu page tables), heap blocks %lu -> %lu, bytes %lu -> %lu\n",
+            STORM_ROUNDS, STORM_ROUNDS - deferred, deferred, host_ticks, frames, frames2, tables2, heap.blocks,
+            heap2.blocks, heap.bytes, heap2.bytes);
+    KTEST_CHECK(frames == frames2 + tables2 && heap.blocks == heap2.blocks && heap.bytes == heap2.bytes);
+    wasm_func_free(tick);
+    wasm_module_free(m);
     wasm_engine_free(engine);
     return true;
 }
@@ -596,4 +852,48 @@ bool ktest_wasm_guard_panic(void)
     kprintf("guard: reading offset %lu of a %lu-byte Wasm memory from C\n", size, size);
     (void)p[size];
     return ktest_fail("the read did not fault");
+}
+
+/* ---- wasm-compile: compile speed inside the kernel (TCG figures) ---- */
+
+/* Compiles every Multiboot module (each a .wasm) 5 times; reports the best
+ * time and the speed over the code section, to set beside `build/coral
+ * compile FILE` on the host. */
+static void compile_job(job *j)
+{
+    j->ok = boot.nmodules > 0;
+    for (int i = 0; i < boot.nmodules; i++) {
+        const boot_module *bm = &boot.modules[i];
+        const uint8_t *bytes = (const uint8_t *)(bm->start + DIRECT_MAP);
+        uint64_t len = bm->end - bm->start, best = ~0ull;
+        wasm_module_stats st = { 0 };
+        for (int k = 0; k < 5; k++) {
+            wasm_error err;
+            uint64_t t0 = time_ns();
+            wasm_module *m = wasm_module_new(engine, bytes, len, 0, &err);
+            uint64_t ns = time_ns() - t0;
+            if (!m) {
+                j->ok = ktest_fail("%s: %s", bm->cmdline, err.message);
+                return;
+            }
+            wasm_module_get_stats(m, &st);
+            wasm_module_free(m);
+            if (ns < best)
+                best = ns;
+        }
+        uint64_t us = best / 1000 ? best / 1000 : 1;
+        uint64_t rate = st.code_bytes * 100 / us;         /* MB/s, times 100 */
+        kprintf("compile: %s: %lu bytes, %u functions, %lu bytes of code -> %lu bytes of x86-64; "
+                "best of 5 %lu us, %lu.%02lu MB/s of code (TCG)\n", bm->cmdline, len, st.functions,
+                st.code_bytes, st.machine_bytes, us, rate / 100, rate % 100);
+    }
+}
+
+bool ktest_wasm_compile(void)
+{
+    engine = wasm_engine_new();
+    KTEST_CHECK(engine);
+    bool ok = run_job(compile_job, 0);
+    wasm_engine_free(engine);
+    return ok;
 }

@@ -196,9 +196,28 @@ static void programs_import_kernel_types(void **state)
     assert_true(imports >= modules);
 }
 
+/* A TRAPPED status carries the engine's trap kind as it is. */
+static void trap_numbers_are_the_engines(void **state)
+{
+    assert_int_equal(CORAL_TRAP_UNREACHABLE, WASM_TRAP_UNREACHABLE);
+    assert_int_equal(CORAL_TRAP_MEMORY_OOB, WASM_TRAP_MEMORY_OOB);
+    assert_int_equal(CORAL_TRAP_TABLE_OOB, WASM_TRAP_TABLE_OOB);
+    assert_int_equal(CORAL_TRAP_DIV_ZERO, WASM_TRAP_DIV_ZERO);
+    assert_int_equal(CORAL_TRAP_INT_OVERFLOW, WASM_TRAP_INT_OVERFLOW);
+    assert_int_equal(CORAL_TRAP_INVALID_CONVERSION, WASM_TRAP_INVALID_CONVERSION);
+    assert_int_equal(CORAL_TRAP_UNDEFINED_ELEMENT, WASM_TRAP_UNDEFINED_ELEMENT);
+    assert_int_equal(CORAL_TRAP_UNINITIALIZED_ELEMENT, WASM_TRAP_UNINITIALIZED_ELEMENT);
+    assert_int_equal(CORAL_TRAP_INDIRECT_TYPE, WASM_TRAP_INDIRECT_TYPE);
+    assert_int_equal(CORAL_TRAP_NULL_REF, WASM_TRAP_NULL_REF);
+    assert_int_equal(CORAL_TRAP_STACK_EXHAUSTED, WASM_TRAP_STACK_EXHAUSTED);
+    assert_int_equal(CORAL_TRAP_HOST, WASM_TRAP_HOST);
+    assert_true(WASM_TRAP_COUNT <= CORAL_STATUS_DETAIL + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(trap_numbers_are_the_engines),
         cmocka_unit_test(c_sdk_numbers),
         cmocka_unit_test(rust_sdk_numbers),
         cmocka_unit_test(functions_documented_and_declared),

@@ -61,6 +61,25 @@ static const uint8_t exits_wasm[] = {
     0x00, 0x01, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x03, 0x10, 0x00, 0x0b
 };
 
+/* (module (import "coral" "log" (func (param i32 i32) (result i32)))
+ *         (export "log" (func 0))) */
+static const uint8_t reexport_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60,
+    0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x0d, 0x01, 0x05, 0x63, 0x6f, 0x72,
+    0x61, 0x6c, 0x03, 0x6c, 0x6f, 0x67, 0x00, 0x00, 0x07, 0x07, 0x01, 0x03,
+    0x6c, 0x6f, 0x67, 0x00, 0x00
+};
+/* (module (import "a" "log" (func (param i32 i32) (result i32))) (memory 1)
+ *         (func (export "_start") (drop (call 0 (i32.const 0) (i32.const 0))))) */
+static const uint8_t user_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x02, 0x60,
+    0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00, 0x02, 0x09, 0x01, 0x01,
+    0x61, 0x03, 0x6c, 0x6f, 0x67, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01, 0x05,
+    0x03, 0x01, 0x00, 0x01, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73, 0x74, 0x61,
+    0x72, 0x74, 0x00, 0x01, 0x0a, 0x0b, 0x01, 0x09, 0x00, 0x41, 0x00, 0x41,
+    0x00, 0x10, 0x00, 0x1a, 0x0b
+};
+
 static int setup_engine(void **state)
 {
     engine = wasm_engine_new();
@@ -225,6 +244,46 @@ static void reclaim_many(void **state)
     assert_non_null(strstr(console, "trapped: unreachable"));
 }
 
+/* Imports resolve from an earlier sibling by its name; a coral function
+ * re-exported by one instance traps when another instance calls it (it
+ * acts only for the instance that imported it). */
+static void sibling_import_and_reexport(void **state)
+{
+    int32_t c = coral_component_create(&ctx);
+    int32_t a = module_from(reexport_wasm, sizeof reexport_wasm);
+    int32_t u = module_from(user_wasm, sizeof user_wasm);
+    put(0, "a_user_start");
+    /* "user" first: there is no instance "a" yet. */
+    assert_int_equal(coral_component_add_instance(&ctx, c, u, 2, 4, 0, 0), CORAL_ELINK);
+    assert_non_null(strstr(console, "cannot resolve import a.log (no instance of that name)"));
+    int32_t ia = coral_component_add_instance(&ctx, c, a, 0, 1, 0, 0);
+    if (ia == CORAL_EUNSUPPORTED)
+        skip();
+    assert_true(ia >= 0);
+    int32_t iu = coral_component_add_instance(&ctx, c, u, 2, 4, 0, 0);
+    assert_true(iu >= 0);
+    assert_int_equal(coral_component_start(&ctx, c, iu, 6, 6), 0);
+    assert_int_equal(coral_component_wait(&ctx, c), CORAL_STATUS_TRAPPED | CORAL_TRAP_HOST);
+}
+
+/* With the caller's table full, component_add_instance refuses before
+ * making an instance that nobody could reach. */
+static void add_instance_with_a_full_table(void **state)
+{
+    int32_t c = coral_component_create(&ctx);
+    int32_t m = module_from(plain_wasm, sizeof plain_wasm);
+    while (coral_handle_dup(&ctx, m) >= 0)
+        ;
+    put(0, "full");
+    assert_int_equal(coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0), CORAL_ELIMIT);
+    assert_int_equal(kobj_live(CORAL_KIND_INSTANCE), 1);      /* the fixture's only */
+    assert_int_equal(coral_handle_close(&ctx, 100), 0);
+    int32_t i = coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0);
+    if (i == CORAL_EUNSUPPORTED)
+        skip();
+    assert_int_equal(i, 100);
+}
+
 static void kill_and_wait(void **state)
 {
     int32_t c = coral_component_create(&ctx);
@@ -366,7 +425,7 @@ static void boot_handles(void **state)
 {
     static const uint8_t a[] = "first module";
     static const uint8_t b[] = "second";
-    boot_module mods[2] = {
+    coral_bootmod mods[2] = {
         { a, sizeof a, "/boot/hello.wasm" },
         { b, sizeof b, "  trap.wasm  --flag x" },
     };
@@ -375,11 +434,11 @@ static void boot_handles(void **state)
     sys_lock();
     kobj *console_obj = kobj_new_plain(CORAL_KIND_CONSOLE);
     kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
-    assert_int_equal(boot_objects(console_obj, iocap, mods, 2, &objs, &n), 0);
+    assert_int_equal(coral_boot_objects(console_obj, iocap, mods, 2, &objs, &n), 0);
     assert_int_equal(n, 5);
     for (uint32_t i = 0; i < n; i++)
         assert_int_equal(htab_add(&self->table, objs[i]), (int32_t)i);
-    boot_objects_free(objs, n);
+    coral_boot_objects_free(objs, n);
     kobj_unref(console_obj);
     kobj_unref(iocap);
     sys_unlock();
@@ -417,6 +476,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_instance_link_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_start_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(reclaim_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(sibling_import_and_reexport, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_instance_with_a_full_table, setup, teardown),
         cmocka_unit_test_setup_teardown(kill_and_wait, setup, teardown),
         cmocka_unit_test_setup_teardown(wait_for_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(unstarted_child_cycle, setup, teardown),

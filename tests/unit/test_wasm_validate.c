@@ -223,6 +223,31 @@ static void test_locals(void **state)
     assert_non_null(strstr(msg, "limit"));
 }
 
+/* A call returning 1000 values, repeated: the operand stack limit stops it. */
+static void test_stack_limit(void **state)
+{
+    wb w, s;
+    char msg[512];
+    wb_header(&w);
+    s.n = 0;
+    wb_bytes(&s, "\x01\x60\x00", 3);
+    wb_u32(&s, 1000);
+    for (int i = 0; i < 1000; i++)
+        wb_byte(&s, 0x7f);
+    wb_section(&w, 1, &s);
+    wb_section_raw(&w, 3, "\x01\x00", 2);
+    s.n = 0;
+    wb_byte(&s, 1);
+    wb_u32(&s, 1 + 2 * 60 + 1);
+    wb_byte(&s, 0);
+    for (int i = 0; i < 60; i++)
+        wb_bytes(&s, "\x10\x00", 2);
+    wb_byte(&s, 0x0b);
+    wb_section(&w, 10, &s);
+    assert_int_equal(check(&w, msg), WASM_ERR_INVALID);
+    assert_non_null(strstr(msg, "limit of 50000"));
+}
+
 static void test_sections(void **state)
 {
     wb w;
@@ -443,6 +468,33 @@ static void test_representation(void **state)
     wasm_module_free(m);
 }
 
+/* Inputs the fuzzer (ASan + UBSan) once tripped on. */
+static void test_fuzz_regressions(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        wasm_err_kind kind;
+    } cases[] = {
+        /* an empty body: no locals, no operands ever pushed */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x04"
+          "\x01\x02\x00\x0b", 24, WASM_OK },
+        /* a zero-length locals run, then bad 0xfc opcodes */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x1b"
+          "\x01\x19\x01\x00\x7f\xfc\xd5\xe7\xb5\x00\x00\x00\xfc\x80\x00\x00\xfc\x81\x80\x00"
+          "\x00\xfc\x86\x80\xa0\x00\x00\xfc\x87\x80\x80\x80\x00\x00\x0b", 55, WASM_ERR_MALFORMED },
+        /* br_if in unreachable code with nothing ever on the stack */
+        { "\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00\x0a\x0c"
+          "\x01\x0a\x00\x02\x40\x00\x00\x0d\x00\x7a\x0b\x0b", 32, WASM_ERR_INVALID },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wb w;
+        memcpy(w.b, cases[i].bytes, cases[i].len);
+        w.n = cases[i].len;
+        assert_int_equal(check(&w, NULL), cases[i].kind);
+    }
+}
+
 /* Custom sections are all kept, in order, with where they stood. */
 static void test_custom_sections(void **state)
 {
@@ -494,10 +546,12 @@ int main(void)
         cmocka_unit_test(test_simd),
         cmocka_unit_test(test_bulk_memory),
         cmocka_unit_test(test_locals),
+        cmocka_unit_test(test_stack_limit),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_module_level),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_representation),
+        cmocka_unit_test(test_fuzz_regressions),
         cmocka_unit_test(test_custom_sections),
         cmocka_unit_test(test_bad_name_section),
     };

@@ -4,6 +4,16 @@
 #include "wasm/x64/asm.h"
 #include "wasm/platform.h"
 
+static void slow_byte(x64_asm *a, uint8_t b);
+
+static inline void put8(x64_asm *a, uint8_t b)
+{
+    if (a->len < a->cap)
+        a->buf[a->len++] = b;
+    else
+        slow_byte(a, b);
+}
+
 void x64_init(x64_asm *a)
 {
     a->buf = NULL;
@@ -49,18 +59,32 @@ static bool grow(x64_asm *a, size_t need)
     return true;
 }
 
+static void slow_byte(x64_asm *a, uint8_t b)
+{
+    if (grow(a, 64))
+        a->buf[a->len++] = b;
+}
+
+/* The fast path is one compare; growing (and out of memory, which leaves
+ * len == cap) takes the slow one. */
 void x64_byte(x64_asm *a, uint8_t b)
 {
-    if (grow(a, 1))
+    if (a->len < a->cap)
         a->buf[a->len++] = b;
+    else
+        slow_byte(a, b);
 }
 
 void x64_u32(x64_asm *a, uint32_t v)
 {
-    if (!grow(a, 4))
+    if (a->cap - a->len < 4 && !grow(a, 4))
         return;
-    for (int i = 0; i < 4; i++)
-        a->buf[a->len++] = (uint8_t)(v >> (8 * i));
+    uint8_t *p = a->buf + a->len;
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    a->len += 4;
 }
 
 void x64_u64(x64_asm *a, uint64_t v)
@@ -124,9 +148,9 @@ void x64_label_diff(x64_asm *a, uint32_t label, uint32_t base)
 
 void x64_lea_rip(x64_asm *a, int dst, uint32_t label)
 {
-    x64_byte(a, (uint8_t)(0x48 | ((dst & 8) ? 4 : 0)));
-    x64_byte(a, 0x8d);
-    x64_byte(a, (uint8_t)(0x05 | ((dst & 7) << 3)));
+    put8(a, (uint8_t)(0x48 | ((dst & 8) ? 4 : 0)));
+    put8(a, 0x8d);
+    put8(a, (uint8_t)(0x05 | ((dst & 7) << 3)));
     fixup(a, label);
 }
 
@@ -155,38 +179,62 @@ int x64_resolve(x64_asm *a)
 
 /* ---- the encoder ---- */
 
-static void opcode(x64_asm *a, uint32_t op, int nop)
+/* The encoders write through a cursor after making room for the longest
+ * instruction once (15 bytes), instead of checking every byte. */
+#define MAX_INSN 16
+
+static uint8_t *room(x64_asm *a)
+{
+    if (a->cap - a->len < MAX_INSN && !grow(a, MAX_INSN))
+        return NULL;
+    return a->buf + a->len;
+}
+
+static uint8_t *put_opcode(uint8_t *p, uint32_t op, int nop)
 {
     for (int i = nop - 1; i >= 0; i--)
-        x64_byte(a, (uint8_t)(op >> (8 * i)));
+        *p++ = (uint8_t)(op >> (8 * i));
+    return p;
+}
+
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    return p + 4;
 }
 
 void x64_enc_r(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg, int rm,
                bool byte_regs)
 {
+    uint8_t *p = room(a);
+    if (!p)
+        return;
     if (prefix)
-        x64_byte(a, prefix);
+        *p++ = prefix;
     uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((rm & 8) ? 1 : 0);
     if (rex != 0x40 || (byte_regs && ((reg >= 4 && reg < 8) || (rm >= 4 && rm < 8))))
-        x64_byte(a, rex);
-    opcode(a, op, nop);
-    x64_byte(a, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+        *p++ = rex;
+    p = put_opcode(p, op, nop);
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    a->len = (size_t)(p - a->buf);
 }
 
-static void enc_mem_body(x64_asm *a, int reg, x64_mem m)
+static uint8_t *put_mem_body(uint8_t *p, int reg, x64_mem m)
 {
     int r = (reg & 7) << 3;
     if (m.base < 0) {
         /* absolute disp32: ModRM rm=100, SIB base=101 index=100 */
-        x64_byte(a, (uint8_t)(0x04 | r));
+        *p++ = (uint8_t)(0x04 | r);
         if (m.index >= 0) {
             int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
-            x64_byte(a, (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5));
+            *p++ = (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5);
         } else {
-            x64_byte(a, 0x25);
+            *p++ = 0x25;
         }
-        x64_u32(a, (uint32_t)m.disp);
-        return;
+        return put_u32(p, (uint32_t)m.disp);
     }
     int mod;
     if (m.disp == 0 && (m.base & 7) != RBP)
@@ -198,29 +246,34 @@ static void enc_mem_body(x64_asm *a, int reg, x64_mem m)
     if (m.index >= 0 || (m.base & 7) == RSP) {
         int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
         int idx = m.index >= 0 ? (m.index & 7) : 4;
-        x64_byte(a, (uint8_t)((mod << 6) | r | 4));
-        x64_byte(a, (uint8_t)((ss << 6) | (idx << 3) | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | r | 4);
+        *p++ = (uint8_t)((ss << 6) | (idx << 3) | (m.base & 7));
     } else {
-        x64_byte(a, (uint8_t)((mod << 6) | r | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | r | (m.base & 7));
     }
     if (mod == 1)
-        x64_byte(a, (uint8_t)m.disp);
+        *p++ = (uint8_t)m.disp;
     else if (mod == 2)
-        x64_u32(a, (uint32_t)m.disp);
+        p = put_u32(p, (uint32_t)m.disp);
+    return p;
 }
 
 static void enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg,
                   x64_mem m, bool byte_regs)
 {
+    uint8_t *p = room(a);
+    if (!p)
+        return;
     if (prefix)
-        x64_byte(a, prefix);
+        *p++ = prefix;
     uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) |
                   ((m.index >= 0 && (m.index & 8)) ? 2 : 0) |
                   ((m.base >= 0 && (m.base & 8)) ? 1 : 0);
     if (rex != 0x40 || (byte_regs && reg >= 4 && reg < 8))
-        x64_byte(a, rex);
-    opcode(a, op, nop);
-    enc_mem_body(a, reg, m);
+        *p++ = rex;
+    p = put_opcode(p, op, nop);
+    p = put_mem_body(p, reg, m);
+    a->len = (size_t)(p - a->buf);
 }
 
 void x64_enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg, x64_mem m)
@@ -243,15 +296,15 @@ void x64_mov_ri(x64_asm *a, bool w, int dst, uint64_t imm)
         x64_alu_rr(a, ALU_XOR, false, dst, dst);
     } else if (imm <= 0xffffffffu) {
         if (dst & 8)
-            x64_byte(a, 0x41);
-        x64_byte(a, (uint8_t)(0xb8 | (dst & 7)));
+            put8(a, 0x41);
+        put8(a, (uint8_t)(0xb8 | (dst & 7)));
         x64_u32(a, (uint32_t)imm);
     } else if ((int64_t)imm >= INT32_MIN && (int64_t)imm < 0) {
         x64_enc_r(a, 0, true, 0xc7, 1, 0, dst, false);
         x64_u32(a, (uint32_t)imm);
     } else {
-        x64_byte(a, (uint8_t)(0x48 | ((dst & 8) ? 1 : 0)));
-        x64_byte(a, (uint8_t)(0xb8 | (dst & 7)));
+        put8(a, (uint8_t)(0x48 | ((dst & 8) ? 1 : 0)));
+        put8(a, (uint8_t)(0xb8 | (dst & 7)));
         x64_u64(a, imm);
     }
 }
@@ -288,7 +341,7 @@ void x64_alu_ri(x64_asm *a, int op, bool w, int dst, int32_t imm)
 {
     if (imm >= -128 && imm <= 127) {
         x64_enc_r(a, 0, w, 0x83, 1, op, dst, false);
-        x64_byte(a, (uint8_t)imm);
+        put8(a, (uint8_t)imm);
     } else {
         x64_enc_r(a, 0, w, 0x81, 1, op, dst, false);
         x64_u32(a, (uint32_t)imm);
@@ -304,7 +357,7 @@ void x64_alu_mi(x64_asm *a, int op, bool w, x64_mem m, int32_t imm)
 {
     if (imm >= -128 && imm <= 127) {
         x64_enc_m(a, 0, w, 0x83, 1, op, m);
-        x64_byte(a, (uint8_t)imm);
+        put8(a, (uint8_t)imm);
     } else {
         x64_enc_m(a, 0, w, 0x81, 1, op, m);
         x64_u32(a, (uint32_t)imm);
@@ -318,7 +371,7 @@ void x64_imul_rri(x64_asm *a, bool w, int dst, int src, int32_t imm)
 {
     if (imm >= -128 && imm <= 127) {
         x64_enc_r(a, 0, w, 0x6b, 1, dst, src, false);
-        x64_byte(a, (uint8_t)imm);
+        put8(a, (uint8_t)imm);
     } else {
         x64_enc_r(a, 0, w, 0x69, 1, dst, src, false);
         x64_u32(a, (uint32_t)imm);
@@ -333,8 +386,8 @@ void x64_div(x64_asm *a, bool w, bool is_signed, int src)
 void x64_cdq(x64_asm *a, bool w)
 {
     if (w)
-        x64_byte(a, 0x48);
-    x64_byte(a, 0x99);
+        put8(a, 0x48);
+    put8(a, 0x99);
 }
 
 void x64_neg(x64_asm *a, bool w, int r) { x64_enc_r(a, 0, w, 0xf7, 1, 3, r, false); }
@@ -344,7 +397,7 @@ void x64_shift_cl(x64_asm *a, int op, bool w, int r) { x64_enc_r(a, 0, w, 0xd3, 
 void x64_shift_ri(x64_asm *a, int op, bool w, int r, uint8_t n)
 {
     x64_enc_r(a, 0, w, 0xc1, 1, op, r, false);
-    x64_byte(a, n);
+    put8(a, n);
 }
 
 void x64_setcc(x64_asm *a, int cc, int r) { x64_enc_r(a, 0, false, 0x0f90 | (uint32_t)cc, 2, 0, r, true); }
@@ -358,41 +411,41 @@ void x64_popcnt(x64_asm *a, bool w, int dst, int src) { x64_enc_r(a, 0xf3, w, 0x
 void x64_btc_ri(x64_asm *a, bool w, int r, uint8_t bit)
 {
     x64_enc_r(a, 0, w, 0x0fba, 2, 7, r, false);
-    x64_byte(a, bit);
+    put8(a, bit);
 }
 
 void x64_push(x64_asm *a, int r)
 {
     if (r & 8)
-        x64_byte(a, 0x41);
-    x64_byte(a, (uint8_t)(0x50 | (r & 7)));
+        put8(a, 0x41);
+    put8(a, (uint8_t)(0x50 | (r & 7)));
 }
 
 void x64_pop(x64_asm *a, int r)
 {
     if (r & 8)
-        x64_byte(a, 0x41);
-    x64_byte(a, (uint8_t)(0x58 | (r & 7)));
+        put8(a, 0x41);
+    put8(a, (uint8_t)(0x58 | (r & 7)));
 }
 
 /* ---- control ---- */
 
 void x64_jmp(x64_asm *a, uint32_t label)
 {
-    x64_byte(a, 0xe9);
+    put8(a, 0xe9);
     fixup(a, label);
 }
 
 void x64_jcc(x64_asm *a, int cc, uint32_t label)
 {
-    x64_byte(a, 0x0f);
-    x64_byte(a, (uint8_t)(0x80 | cc));
+    put8(a, 0x0f);
+    put8(a, (uint8_t)(0x80 | cc));
     fixup(a, label);
 }
 
 void x64_call_label(x64_asm *a, uint32_t label)
 {
-    x64_byte(a, 0xe8);
+    put8(a, 0xe8);
     fixup(a, label);
 }
 
@@ -400,29 +453,29 @@ void x64_call_r(x64_asm *a, int r) { x64_enc_r(a, 0, false, 0xff, 1, 2, r, false
 void x64_call_m(x64_asm *a, x64_mem m) { x64_enc_m(a, 0, false, 0xff, 1, 2, m); }
 void x64_jmp_r(x64_asm *a, int r) { x64_enc_r(a, 0, false, 0xff, 1, 4, r, false); }
 void x64_jmp_m(x64_asm *a, x64_mem m) { x64_enc_m(a, 0, false, 0xff, 1, 4, m); }
-void x64_ret(x64_asm *a) { x64_byte(a, 0xc3); }
+void x64_ret(x64_asm *a) { put8(a, 0xc3); }
 
 void x64_ud2(x64_asm *a)
 {
-    x64_byte(a, 0x0f);
-    x64_byte(a, 0x0b);
+    put8(a, 0x0f);
+    put8(a, 0x0b);
 }
 
 void x64_rep_movsq(x64_asm *a)
 {
-    x64_byte(a, 0xf3);
-    x64_byte(a, 0x48);
-    x64_byte(a, 0xa5);
+    put8(a, 0xf3);
+    put8(a, 0x48);
+    put8(a, 0xa5);
 }
 
 void x64_rep_stosq(x64_asm *a)
 {
-    x64_byte(a, 0xf3);
-    x64_byte(a, 0x48);
-    x64_byte(a, 0xab);
+    put8(a, 0xf3);
+    put8(a, 0x48);
+    put8(a, 0xab);
 }
 
-void x64_leave(x64_asm *a) { x64_byte(a, 0xc9); }
+void x64_leave(x64_asm *a) { put8(a, 0xc9); }
 
 /* ---- SSE ---- */
 
@@ -454,5 +507,5 @@ void x64_cvtf2f(x64_asm *a, bool from_d, int dst, int src) { x64_enc_r(a, from_d
 void x64_round(x64_asm *a, bool d, int dst, int src, uint8_t mode)
 {
     x64_enc_r(a, 0x66, false, d ? 0x0f3a0b : 0x0f3a0a, 3, dst, src, false);
-    x64_byte(a, mode);
+    put8(a, mode);
 }

@@ -7,22 +7,30 @@
  * consumes them, so constants become immediates and locals become memory
  * operands. At control-flow boundaries (blocks, branches, calls) every
  * entry is written to its home slot: that is the canonical state every
- * label expects, which keeps merges trivial.
+ * label expects, which keeps merges trivial. A compare feeding `if` or
+ * `br_if` branches on the flags. Before the pass, a quick scan weighs the
+ * locals by use and loop depth, and the heaviest live in registers for
+ * the whole function (three integer, six float: "pinned").
  *
  * Frame (rbp-based, no red zone):
  *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
  *   [rbp+8]        return address          [rbp] caller's rbp
  *   [rbp-8]        this function's context (r15 on entry)
- *   [rbp-16-8*j]   declared local j
+ *   [rbp-16]       the running thread's limits (from the caller's frame)
+ *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
+ *   [rbp-96-8*j]   declared local j
  *   below          operand-stack home slots, then saved `if` params
  *   [rsp+8*k]      outgoing argument/result slots for calls
  *
- * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; the rest
- * are allocated to operand-stack entries. */
+ * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; rbx,
+ * r12, r13 and xmm9-14 for pinned locals (callee-saved); the rest are
+ * allocated to operand-stack entries. */
 #include "wasm/compile.h"
 #include "wasm/engine.h"
 #include "wasm/platform.h"
 #include "wasm/x64/asm.h"
+#include "wasm/x64/asm_simd.h"
+#include "wasm/x64/simd.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -55,11 +63,21 @@ typedef struct ctl {
 static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
 #define NPIN 3
 static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
-/* Frame slots above the declared locals: context, then the pin saves. */
-#define FRAME_FIXED 4
-#define NXMM 15
+/* Float locals may be pinned to xmm9-xmm14, which compiled code treats
+ * as callee-saved too (C helpers and host functions do not: those calls
+ * save them; see call_helper and the host stub). */
+#define NXPIN 6
+static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
+/* Frame slots above the declared locals: context, the thread's limits
+ * (taken from the caller's frame, so that an instance can run on several
+ * threads), then the pin saves (three GPRs, six XMMs). */
+#define FRAME_FIXED 11
+#define SLOT_LIMITS (-16)
+#define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
+#define NXMM 9
 
-typedef struct cg {
+struct cg {
     x64_asm *a;
     wasm_compiled *c;
     const wasm_module *m;
@@ -70,11 +88,14 @@ typedef struct cg {
     uint32_t func;
     const wasm_functype *type;
     uint32_t nparams, nlocals;   /* nlocals: declared ones */
+    uint32_t cell;               /* bytes per declared local and home slot: 8, or 16
+                                    when the module uses v128 */
     uint8_t *ltypes;             /* params then declared locals */
     int8_t *lpin;                /* per local: its pinned register, or -1 */
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
-    uint32_t npinned;
+    uint32_t npinned, nxpinned;
+    uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -100,7 +121,7 @@ typedef struct cg {
         int cc;
         val a, b;
     } fuse;
-} cg;
+};
 
 static void fail(cg *g, const char *msg)
 {
@@ -126,6 +147,8 @@ static uint8_t rd_u8(cg *g)
 
 static uint64_t rd_uleb(cg *g)
 {
+    if (g->p < g->end && *g->p < 0x80)
+        return *g->p++;
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         uint8_t b = rd_u8(g);
@@ -164,24 +187,69 @@ static uint64_t rd_fixed(cg *g, int n)
 /* ---- types and slots ---- */
 
 static bool is_float(uint8_t t) { return t == WASM_F32 || t == WASM_F64; }
+/* Values that live in XMM registers: floats and v128. */
+static bool is_xmm(uint8_t t) { return is_float(t) || t == WASM_V128; }
 static bool is_w(uint8_t t) { return t != WASM_I32 && t != WASM_F32; }
 
 static x64_mem home(cg *g, uint32_t pos)
 {
-    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + g->nlocals + pos)));
+    return x64_m(RBP, -(int32_t)(8 * FRAME_FIXED + g->cell * (g->nlocals + pos + 1)));
+}
+
+/* The first 64-bit argument slot of parameter (or result) i of types[]:
+ * a v128 takes two. */
+static uint32_t arg_slot(const uint8_t *types, uint32_t i)
+{
+    uint32_t slot = i;
+    for (uint32_t k = 0; k < i; k++)
+        slot += types[k] == WASM_V128;
+    return slot;
 }
 
 static x64_mem local_mem(cg *g, uint32_t i)
 {
     if (i < g->nparams)
-        return x64_m(RBP, (int32_t)(16 + 8 * i));
-    return x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + 1 + (i - g->nparams))));
+        return x64_m(RBP, (int32_t)(16 + 8 * (g->cell == 8 ? i : arg_slot(g->ltypes, i))));
+    return x64_m(RBP, -(int32_t)(8 * FRAME_FIXED + g->cell * (i - g->nparams + 1)));
 }
 
-/* The register a V_LOCAL entry lives in when its local is pinned, or -1. */
+/* The register a V_LOCAL entry lives in when its local is pinned, or -1;
+ * an XMM register when the local is a float (pin_is_xmm). */
 static int pin_of(cg *g, const val *v)
 {
     return v->kind == V_LOCAL ? g->lpin[v->local] : -1;
+}
+
+static bool pin_is_xmm(cg *g, const val *v)
+{
+    return is_float(g->ltypes[v->local]);
+}
+
+/* Copies a pinned local's register into r, as v's type wants it. */
+static void load_pinned(cg *g, const val *v, int r)
+{
+    int pin = pin_of(g, v);
+    bool w = is_w(v->type);
+    if (pin_is_xmm(g, v)) {
+        if (is_float(v->type))
+            x64_movaps(g->a, r, pin);
+        else
+            x64_movd_rx(g->a, w, r, pin);
+    } else {
+        if (is_float(v->type))
+            x64_movd_xr(g->a, w, r, pin);
+        else
+            x64_mov_rr(g->a, w, r, pin);
+    }
+}
+
+/* Stores a pinned local's register (all 64 bits) at m. */
+static void store_pinned(cg *g, const val *v, x64_mem m)
+{
+    if (pin_is_xmm(g, v))
+        x64_fstore(g->a, true, m, pin_of(g, v));
+    else
+        x64_store(g->a, true, m, pin_of(g, v));
 }
 
 /* Whether v can be used as a memory operand. */
@@ -197,7 +265,9 @@ static x64_mem val_mem(cg *g, const val *v)
 
 static void load_typed(cg *g, uint8_t t, int r, x64_mem m)
 {
-    if (is_float(t))
+    if (t == WASM_V128)
+        x64_sse_m(g->a, P_MOVDQU_LOAD, r, m);
+    else if (is_float(t))
         x64_fload(g->a, t == WASM_F64, r, m);
     else
         x64_load(g->a, is_w(t), r, m);
@@ -205,7 +275,9 @@ static void load_typed(cg *g, uint8_t t, int r, x64_mem m)
 
 static void store_typed(cg *g, uint8_t t, x64_mem m, int r)
 {
-    if (is_float(t))
+    if (t == WASM_V128)
+        x64_sse_m(g->a, P_MOVDQU_STORE, r, m);
+    else if (is_float(t))
         x64_fstore(g->a, t == WASM_F64, m, r);
     else
         x64_store(g->a, is_w(t), m, r);
@@ -275,7 +347,7 @@ static void free_reg(cg *g, const val *v)
 {
     if (v->kind != V_REG)
         return;
-    if (is_float(v->type))
+    if (is_xmm(v->type))
         g->xmm_used &= ~(1u << v->reg);
     else
         g->gpr_used &= ~(1u << v->reg);
@@ -296,7 +368,10 @@ static void spill_entry(cg *g, uint32_t i)
         break;
     case V_LOCAL:
         if (g->lpin[v->local] >= 0) {
-            x64_store(g->a, true, m, g->lpin[v->local]);
+            store_pinned(g, v, m);
+        } else if (v->type == WASM_V128) {
+            load_typed(g, WASM_V128, 15, local_mem(g, v->local));
+            store_typed(g, WASM_V128, m, 15);
         } else {
             x64_load(g->a, true, R11, local_mem(g, v->local));
             x64_store(g->a, true, m, R11);
@@ -317,7 +392,7 @@ static void spill_all(cg *g)
 static void spill_one(cg *g, bool xmm)
 {
     for (uint32_t i = 0; i < g->sp; i++) {
-        if (g->stack[i].kind == V_REG && is_float(g->stack[i].type) == xmm) {
+        if (g->stack[i].kind == V_REG && is_xmm(g->stack[i].type) == xmm) {
             spill_entry(g, i);
             return;
         }
@@ -354,7 +429,7 @@ static int alloc_xmm(cg *g)
     return 0;
 }
 
-static int alloc_for(cg *g, uint8_t t) { return is_float(t) ? alloc_xmm(g) : alloc_gpr(g); }
+static int alloc_for(cg *g, uint8_t t) { return is_xmm(t) ? alloc_xmm(g) : alloc_gpr(g); }
 
 /* A GPR that is none of `avoid` (a mask). */
 static int alloc_gpr_avoid(cg *g, uint32_t avoid)
@@ -373,7 +448,7 @@ static void evict(cg *g, int r)
         return;
     for (uint32_t i = 0; i < g->sp; i++) {
         val *v = &g->stack[i];
-        if (v->kind == V_REG && !is_float(v->type) && v->reg == r) {
+        if (v->kind == V_REG && !is_xmm(v->type) && v->reg == r) {
             spill_entry(g, i);
             return;
         }
@@ -401,10 +476,8 @@ static int to_reg(cg *g, val *v)
     int pin = pin_of(g, v);
     if (v->kind == V_CONST)
         load_const(g, v->type, r, v->imm);
-    else if (pin >= 0 && is_float(v->type))
-        x64_movd_xr(g->a, is_w(v->type), r, pin);
     else if (pin >= 0)
-        x64_mov_rr(g->a, is_w(v->type), r, pin);
+        load_pinned(g, v, r);
     else
         load_typed(g, v->type, r, val_mem(g, v));
     v->kind = V_REG;
@@ -423,7 +496,7 @@ static void to_fixed(cg *g, val *v, int r)
     } else if (v->kind == V_CONST) {
         x64_mov_ri(g->a, is_w(v->type), r, v->imm);
     } else if (pin_of(g, v) >= 0) {
-        x64_mov_rr(g->a, is_w(v->type), r, pin_of(g, v));
+        load_pinned(g, v, r);
     } else {
         x64_load(g->a, is_w(v->type), r, val_mem(g, v));
     }
@@ -437,7 +510,7 @@ static void to_fixed(cg *g, val *v, int r)
 static int src_reg(cg *g, val *v)
 {
     int pin = pin_of(g, v);
-    if (pin >= 0 && !is_float(v->type))
+    if (pin >= 0 && is_float(v->type) == pin_is_xmm(g, v))
         return pin;
     return to_reg(g, v);
 }
@@ -544,7 +617,7 @@ static int emit_fused(cg *g)
     val a = g->fuse.a, b = g->fuse.b;
     bool w = g->fuse.w;
     g->fuse.active = false;
-    int r = to_reg(g, &a);
+    int r = src_reg(g, &a);      /* only read: a pinned local serves as is */
     if (g->fuse.eqz) {
         x64_test_rr(g->a, w, r, r);
     } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
@@ -645,7 +718,7 @@ static void int_div(cg *g, bool w, bool sign, bool rem)
         } else if (b.kind == V_CONST) {
             x64_mov_ri(g->a, w, rb, b.imm);
         } else if (pin_of(g, &b) >= 0) {
-            x64_mov_rr(g->a, w, rb, pin_of(g, &b));
+            load_pinned(g, &b, rb);
         } else {
             x64_load(g->a, w, rb, val_mem(g, &b));
         }
@@ -732,7 +805,7 @@ static void f_binop(cg *g, bool d, int op)
     if (is_mem(g, &b)) {
         x64_sse_rm(g->a, d, op, r, val_mem(g, &b));
     } else {
-        int rb = to_reg(g, &b);
+        int rb = src_reg(g, &b);
         x64_sse_rr(g->a, d, op, r, rb);
         free_reg(g, &b);
     }
@@ -996,7 +1069,9 @@ static x64_mem mem_operand(cg *g, val *addr, uint32_t offset, uint32_t size)
         x64_mov_ri(g->a, true, R11, eff);
         return x64_mi(R14, R11, 1, 0);
     }
-    int r = to_reg(g, addr);
+    /* A pinned i32 local is zero-extended in its register: use it as is. */
+    int r = pin_of(g, addr) >= 0 && g->ltypes[addr->local] == WASM_I32 ? pin_of(g, addr)
+                                                                         : to_reg(g, addr);
     if (g->c->explicit_bounds) {
         if (end < 0x80000000u) {
             x64_lea(g->a, true, R11, x64_m(r, (int32_t)end));
@@ -1060,8 +1135,6 @@ static void op_store(cg *g, uint8_t op, uint32_t offset)
     int k = op - 0x36;
     val v = pop(g), addr = pop(g);
     int rv = to_reg(g, &v);
-    if (addr.kind != V_CONST)
-        to_reg(g, &addr);
     x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
     if (!g->c->explicit_bounds)
         add_site(g, WASM_TRAP_MEMORY_OOB);
@@ -1094,9 +1167,16 @@ static x64_mem global_mem(cg *g, uint32_t i)
 
 static void store_arg(cg *g, val *v, x64_mem dst)
 {
+    if (v->type == WASM_V128 && v->kind != V_REG) {
+        load_typed(g, WASM_V128, 15, val_mem(g, v));
+        store_typed(g, WASM_V128, dst, 15);
+        return;
+    }
     switch (v->kind) {
     case V_REG:
-        if (is_float(v->type))
+        if (v->type == WASM_V128)
+            store_typed(g, WASM_V128, dst, v->reg);
+        else if (is_float(v->type))
             x64_fstore(g->a, true, dst, v->reg);
         else
             x64_store(g->a, true, dst, v->reg);
@@ -1107,7 +1187,7 @@ static void store_arg(cg *g, val *v, x64_mem dst)
         break;
     default:
         if (pin_of(g, v) >= 0) {
-            x64_store(g->a, true, dst, pin_of(g, v));
+            store_pinned(g, v, dst);
         } else {
             x64_load(g->a, true, R11, val_mem(g, v));
             x64_store(g->a, true, dst, R11);
@@ -1128,11 +1208,12 @@ static void call_args(cg *g, const wasm_functype *t)
     for (uint32_t i = 0; i < n; i++) {
         val *v = &g->stack[base + i];
         v->pos = base + i;
-        store_arg(g, v, x64_m(RSP, (int32_t)(8 * i)));
+        store_arg(g, v, x64_m(RSP, (int32_t)(8 * arg_slot(t->params, i))));
     }
     g->sp = base;
     spill_all(g);
-    uint32_t out = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint32_t np = arg_slot(t->params, t->nparams), nr = arg_slot(t->results, t->nresults);
+    uint32_t out = np > nr ? np : nr;
     if (out > g->max_out)
         g->max_out = out;
 }
@@ -1143,13 +1224,18 @@ static void call_results(cg *g, const wasm_functype *t)
     g->xmm_used = 0;
     for (uint32_t i = 0; i < t->nresults; i++) {
         uint8_t ty = t->results[i];
+        x64_mem src = x64_m(RSP, (int32_t)(8 * arg_slot(t->results, i)));
         if (t->nresults <= 2) {
             int r = alloc_for(g, ty);
-            load_typed(g, ty, r, x64_m(RSP, (int32_t)(8 * i)));
+            load_typed(g, ty, r, src);
             push_reg(g, ty, r);
+        } else if (ty == WASM_V128) {
+            val *v = push(g, V_SLOT, ty);
+            load_typed(g, ty, 15, src);
+            store_typed(g, ty, home(g, v->pos), 15);
         } else {
             val *v = push(g, V_SLOT, ty);
-            x64_load(g->a, true, R11, x64_m(RSP, (int32_t)(8 * i)));
+            x64_load(g->a, true, R11, src);
             x64_store(g->a, true, home(g, v->pos), R11);
         }
     }
@@ -1223,7 +1309,12 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    /* C may clobber xmm12-14: keep pinned float locals in their slots. */
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1290,6 +1381,11 @@ static ctl *push_ctl(cg *g)
 
 static void copy_slot(cg *g, x64_mem dst, x64_mem src)
 {
+    if (g->cell == 16) {
+        load_typed(g, WASM_V128, 15, src);
+        store_typed(g, WASM_V128, dst, 15);
+        return;
+    }
     x64_load(g->a, true, R11, src);
     x64_store(g->a, true, dst, R11);
 }
@@ -1368,14 +1464,24 @@ static void op_else(cg *g)
     g->unreachable = false;
 }
 
+/* Returns the top nresults entries (in whatever state they are) through
+ * the argument/result slots. With several results, a result slot may be
+ * a parameter that another result still reads: those go through the home
+ * slots first. */
 static void emit_return(cg *g)
 {
-    /* results are the top nresults entries, all in home slots */
     uint32_t n = g->type->nresults;
-    for (uint32_t i = 0; i < n; i++)
-        copy_slot(g, x64_m(RBP, (int32_t)(16 + 8 * i)), home(g, g->sp - n + i));
+    if (n > 1)
+        spill_all(g);
+    for (uint32_t i = 0; i < n; i++) {
+        val *v = &g->stack[g->sp - n + i];
+        v->pos = g->sp - n + i;
+        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * arg_slot(g->type->results, i))));
+    }
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_load(g->a, true, pin_regs[k], x64_m(RBP, -(int32_t)(16 + 8 * k)));
+        x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, SLOT_XPIN(k)));
     x64_leave(g->a);
     x64_ret(g->a);
 }
@@ -1384,6 +1490,13 @@ static void emit_return(cg *g)
 static bool op_end(cg *g)
 {
     ctl *b = &g->ctls[g->nctl - 1];
+    if (b->kind == C_FUNC) {
+        /* Branches to the function's label return on the spot. */
+        if (!g->unreachable)
+            emit_return(g);
+        g->nctl--;
+        return true;
+    }
     if (!g->unreachable)
         spill_all(g);
     if (b->kind == C_IF && !b->has_else) {
@@ -1402,16 +1515,16 @@ static bool op_end(cg *g)
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
     g->nctl--;
-    if (b->kind == C_FUNC) {
-        emit_return(g);
-        return true;
-    }
     return false;
 }
 
 static void branch_to(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC) {
+        emit_return(g);
+        return;
+    }
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     uint32_t from = g->sp - arity;
     if (from != t->height)
@@ -1423,6 +1536,8 @@ static void branch_to(cg *g, uint32_t depth)
 static bool branch_needs_copy(cg *g, uint32_t depth)
 {
     ctl *t = &g->ctls[g->nctl - 1 - depth];
+    if (t->kind == C_FUNC)
+        return true;             /* a return sequence */
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
     return arity && g->sp - arity != t->height;
 }
@@ -1550,6 +1665,9 @@ static void skip_immediates(cg *g, uint8_t op)
         }
         break;
     }
+    case 0xfd:
+        simd_skip(g);
+        break;
     default:
         if (op >= 0x28 && op <= 0x3e) {
             skip_leb(g);
@@ -1660,7 +1778,7 @@ static void op_select(cg *g)
     int rc = to_reg(g, &c);
     int ra = to_reg(g, &a), rb = to_reg(g, &b);
     x64_test_rr(g->a, false, rc, rc);
-    if (is_float(a.type)) {
+    if (is_xmm(a.type)) {
         uint32_t l = x64_label(g->a);
         x64_jcc(g->a, CC_NE, l);
         x64_movaps(g->a, ra, rb);
@@ -1685,13 +1803,15 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
     int pin = g->lpin[i];
     if (pin >= 0) {
         if (v.kind == V_CONST) {
-            x64_mov_ri(g->a, is_w(t), pin, v.imm);
+            load_const(g, t, pin, v.imm);
             if (tee)
                 push_const(g, v.type, v.imm);
             return;
         }
         int r = src_reg(g, &v);
-        if (r != pin)
+        if (r != pin && is_float(t))
+            x64_movaps(g->a, pin, r);
+        else if (r != pin)
             x64_mov_rr(g->a, is_w(t), pin, r);
         free_reg(g, &v);
         if (tee)
@@ -1742,7 +1862,6 @@ static void compile_op(cg *g, uint8_t op)
         g->unreachable = true;
         break;
     case 0x0f:
-        spill_all(g);
         emit_return(g);
         g->unreachable = true;
         break;
@@ -2008,7 +2127,7 @@ static void compile_op(cg *g, uint8_t op)
             rd_u32(g);
             op_store(g, op, rd_u32(g));
         } else if (op == 0xfd) {
-            fail(g, "SIMD instructions are not supported yet");
+            simd_op(g);
         } else {
             fail(g, "unknown instruction");
         }
@@ -2050,15 +2169,17 @@ static int setup_locals(cg *g, const wasm_code *code)
 /* Which integer locals live in rbx/r12/r13 for the whole function: a quick
  * pass over the body weighs each local.get/set/tee by its loop depth (8x
  * per level), and the heaviest integer locals win. */
-static void choose_pins(cg *g)
+static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
-    g->npinned = 0;
+    g->npinned = g->nxpinned = 0;
     for (uint32_t i = 0; i < n; i++) {
         g->lpin[i] = -1;
         g->lweight[i] = 0;
     }
-    if (n == 0)
+    /* Without a loop, pinning saves little and the scan costs compile
+     * time. */
+    if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
     const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
@@ -2094,19 +2215,25 @@ static void choose_pins(cg *g)
     }
     g->p = save;
     g->failed = false;
-    for (uint32_t k = 0; k < NPIN; k++) {
-        uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t t = g->ltypes[i];
-            if ((t == WASM_I32 || t == WASM_I64) && g->lpin[i] < 0 && g->lweight[i] > bw) {
-                best = i;
-                bw = g->lweight[i];
+    for (int fl = 0; fl < 2; fl++) {
+        for (uint32_t k = 0; k < (fl ? NXPIN : NPIN); k++) {
+            uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
+            for (uint32_t i = 0; i < n; i++) {
+                uint8_t t = g->ltypes[i];
+                bool ok = fl ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
+                if (ok && g->lpin[i] < 0 && g->lweight[i] > bw) {
+                    best = i;
+                    bw = g->lweight[i];
+                }
             }
+            if (best == UINT32_MAX)
+                break;
+            g->lpin[best] = (int8_t)(fl ? pin_xmms[k] : pin_regs[k]);
+            if (fl)
+                g->xpin_local[g->nxpinned++] = best;
+            else
+                g->npinned++;
         }
-        if (best == UINT32_MAX)
-            break;
-        g->lpin[best] = (int8_t)pin_regs[k];
-        g->npinned++;
     }
 }
 
@@ -2116,6 +2243,7 @@ static void compile_function(cg *g, uint32_t func)
     g->func = func;
     g->type = wasm_module_func_type(g->m, func);
     g->nparams = g->type->nparams;
+    g->cell = g->c->simd ? 16 : 8;
     if (setup_locals(g, code) != 0) {
         fail(g, "out of memory");
         return;
@@ -2133,7 +2261,7 @@ static void compile_function(cg *g, uint32_t func)
     g->nsaves = 0;
     g->p = code->code;
     g->end = code->body + code->size;
-    choose_pins(g);
+    choose_pins(g, code);
 
     x64_asm *a = g->a;
     x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
@@ -2146,30 +2274,46 @@ static void compile_function(cg *g, uint32_t func)
     x64_byte(a, 0x24);
     size_t frame_patch = a->len;
     x64_u32(a, 0);
-    x64_load(a, true, RAX, x64_m(R15, CTX_LIMITS));
+    /* The limits come from the caller's frame (a Wasm frame or the entry
+     * trampoline's, both keep them at [rbp-16]). */
+    x64_load(a, true, RAX, x64_m(RBP, 0));
+    x64_load(a, true, RAX, x64_m(RAX, SLOT_LIMITS));
     x64_alu_rm(a, ALU_CMP, true, R11, x64_m(RAX, 0));
     x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
     x64_mov_rr(a, true, RSP, R11);
     x64_store(a, true, x64_m(RBP, -8), R15);
-    if (g->nlocals > 0 && g->nlocals <= 8) {
+    x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
+    uint32_t qwords = g->nlocals * (g->cell / 8);
+    if (g->nlocals > 0 && qwords <= 8) {
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
-        for (uint32_t j = 0; j < g->nlocals; j++)
-            x64_store(a, true, local_mem(g, g->nparams + j), RAX);
-    } else if (g->nlocals > 8) {
-        x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * (FRAME_FIXED + g->nlocals))));
-        x64_mov_ri(a, false, RCX, g->nlocals);
+        for (uint32_t j = 0; j < g->nlocals; j++) {
+            if (g->lpin[g->nparams + j] >= 0)
+                continue;
+            x64_mem m = local_mem(g, g->nparams + j);
+            x64_store(a, true, m, RAX);
+            if (g->cell == 16)
+                x64_store(a, true, x64_m(RBP, m.disp + 8), RAX);
+        }
+    } else if (g->nlocals > 0) {
+        x64_lea(a, true, RDI, x64_m(RBP, -(int32_t)(8 * FRAME_FIXED + g->cell * g->nlocals)));
+        x64_mov_ri(a, false, RCX, qwords);
         x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
         x64_rep_stosq(a);
     }
     /* Pinned locals: save the caller's register, load or zero the local. */
     for (uint32_t k = 0; k < g->npinned; k++)
-        x64_store(a, true, x64_m(RBP, -(int32_t)(16 + 8 * k)), pin_regs[k]);
+        x64_store(a, true, x64_m(RBP, SLOT_PIN(k)), pin_regs[k]);
+    for (uint32_t k = 0; k < g->nxpinned; k++)
+        x64_fstore(a, true, x64_m(RBP, SLOT_XPIN(k)), pin_xmms[k]);
     for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
         int pin = g->lpin[i];
+        uint8_t t = g->ltypes[i];
         if (pin < 0)
             continue;
         if (i < g->nparams)
-            x64_load(a, is_w(g->ltypes[i]), pin, local_mem(g, i));
+            load_typed(g, t, pin, local_mem(g, i));
+        else if (is_float(t))
+            x64_sse_logic(a, false, SSE_XOR, pin, pin);
         else
             x64_alu_rr(a, ALU_XOR, false, pin, pin);
     }
@@ -2227,7 +2371,7 @@ static void compile_function(cg *g, uint32_t func)
         }
         slots = g->save_base + g->nsaves;
     }
-    uint64_t frame = 8ull * (FRAME_FIXED + g->nlocals + slots + g->max_out);
+    uint64_t frame = 8ull * (FRAME_FIXED + g->max_out) + (uint64_t)g->cell * (g->nlocals + slots);
     frame = (frame + 15) & ~15ull;
     if (frame > 0x40000000) {
         fail(g, "frame too large");
@@ -2277,4 +2421,32 @@ int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
     wasm_platform_free(g.lpin);
     wasm_platform_free(g.lweight);
     return g.failed ? -1 : 0;
+}
+
+/* ---- services for the SIMD code generator (simd.h) ---- */
+
+x64_asm *cg_asm(cg *g) { return g->a; }
+void cg_fail(cg *g, const char *msg) { fail(g, msg); }
+uint8_t cg_rd_u8(cg *g) { return rd_u8(g); }
+uint32_t cg_rd_u32(cg *g) { return rd_u32(g); }
+void cg_push_reg(cg *g, uint8_t type, int r) { push_reg(g, type, r); }
+int cg_alloc_xmm(cg *g) { return alloc_xmm(g); }
+int cg_alloc_gpr(cg *g) { return alloc_gpr(g); }
+void cg_free_xmm(cg *g, int r) { g->xmm_used &= ~(1u << r); }
+void cg_free_gpr(cg *g, int r) { g->gpr_used &= ~(1u << r); }
+
+int cg_pop_reg(cg *g)
+{
+    val v = pop(g);
+    return to_reg(g, &v);
+}
+
+x64_mem cg_pop_mem(cg *g, uint32_t offset, uint32_t size)
+{
+    val addr = pop(g);
+    x64_mem m = mem_operand(g, &addr, offset, size);
+    free_reg(g, &addr);
+    if (!g->c->explicit_bounds)
+        add_site(g, WASM_TRAP_MEMORY_OOB);
+    return m;
 }

@@ -3,6 +3,8 @@
  *
  *   entry      C-callable: saves the callee-saved registers, records the
  *              stack pointer in the entry record (the unwinding target),
+ *              keeps the thread's limits where the callee's prologue
+ *              looks for them ([rbp-16] of its caller's frame),
  *              copies the argument slots onto the stack, calls the function
  *              with its context in r15, copies the result slots back.
  *   trap stub  reached by a `call` from a trap site (or, for a hardware
@@ -21,17 +23,21 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
 {
     uint32_t l_exit = x64_label(a), l_trap = x64_label(a), l_host_trap = x64_label(a);
 
-    /* entry(code=rdi, ctx=rsi, slots=rdx, nslots=rcx, rec=r8) */
+    /* entry(code=rdi, ctx=rsi, slots=rdx, nslots=rcx, rec=r8, limits=r9).
+     * Frame: [rbp-8] rec, [rbp-16] limits (where compiled code looks for
+     * its caller's limits), then the callee-saved registers. */
     *entry = (uint32_t)a->len;
     x64_push(a, RBP);
     x64_mov_rr(a, true, RBP, RSP);
+    x64_push(a, R8);
+    x64_push(a, R9);
     x64_push(a, RBX);
     x64_push(a, R12);
     x64_push(a, R13);
     x64_push(a, R14);
     x64_push(a, R15);
-    x64_push(a, R8);                       /* keeps rsp 16-aligned */
-    x64_store(a, true, x64_m(R8, 0), RSP); /* rec->saved_rsp */
+    x64_alu_ri(a, ALU_SUB, true, RSP, 8);  /* 16-byte alignment */
+    x64_store(a, true, x64_m(R8, 0), RSP); /* rec->saved_rsp = rbp - 64 */
     x64_mov_rr(a, true, RBX, RDI);
     x64_mov_rr(a, true, R12, RDX);
     x64_mov_rr(a, true, R13, RCX);
@@ -50,13 +56,13 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
     x64_rep_movsq(a);
     x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
     x64_bind(a, l_exit);
-    x64_lea(a, true, RSP, x64_m(RBP, -40));
+    x64_lea(a, true, RSP, x64_m(RBP, -56));
     x64_pop(a, R15);
     x64_pop(a, R14);
     x64_pop(a, R13);
     x64_pop(a, R12);
     x64_pop(a, RBX);
-    x64_pop(a, RBP);
+    x64_leave(a);
     x64_ret(a);
 
     /* trap stub: edi = kind, [rsp] = trap pc, rbp = the trapping frame */
@@ -68,7 +74,7 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
     x64_mov_ri(a, true, RAX, trap_fn);
     x64_call_r(a, RAX);                    /* returns the entry's saved rsp */
     x64_mov_rr(a, true, RSP, RAX);
-    x64_lea(a, true, RBP, x64_m(RSP, 48));
+    x64_lea(a, true, RBP, x64_m(RSP, 64));
     x64_mov_ri(a, false, RAX, 1);
     x64_jmp(a, l_exit);
 
@@ -80,11 +86,18 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
     x64_load(a, true, RSI, x64_m(RBP, 0));
     x64_load(a, true, RSI, x64_m(RSI, -8));  /* the caller's saved context */
     x64_lea(a, true, RDX, x64_m(RBP, 16));
+    /* Compiled code keeps pinned float locals in xmm9-14 across calls;
+     * C does not preserve them. */
+    x64_alu_ri(a, ALU_SUB, true, RSP, 48);
+    for (int k = 0; k < 6; k++)
+        x64_fstore(a, true, x64_m(RSP, 8 * k), 9 + k);
     x64_mov_ri(a, true, RAX, host_fn);
     x64_call_r(a, RAX);
+    for (int k = 0; k < 6; k++)
+        x64_fload(a, true, 9 + k, x64_m(RSP, 8 * k));
     x64_test_rr(a, false, RAX, RAX);
     x64_jcc(a, CC_NE, l_host_trap);
-    x64_pop(a, RBP);
+    x64_leave(a);
     x64_ret(a);
     x64_bind(a, l_host_trap);
     x64_mov_rr(a, false, RDI, RAX);

@@ -304,7 +304,7 @@ start64:
 boot_pml4:      .space 4096
 boot_pdpt_low:  .space 4096
 boot_pdpt_high: .space 4096
-boot_pd:        .space 4 * 4096
+boot_pd:        .space 4 * 4096     /* its last page becomes the boot stack's guard */
     .global boot_stack_bottom, boot_stack_top
 boot_stack_bottom:
     .space BOOT_STACK_SIZE

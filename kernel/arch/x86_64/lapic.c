@@ -3,6 +3,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/paging.h"
 #include "kernel/arch/x86_64/tsc.h"
+#include "kernel/arch/x86_64/calib.h"
 #include "kernel/kprintf.h"
 #include "kernel/panic.h"
 
@@ -11,7 +12,11 @@
 #define REG_TPR      0x080
 #define REG_EOI      0x0b0
 #define REG_SVR      0x0f0
+#define REG_ICR_LO   0x300
+#define REG_ICR_HI   0x310
 #define REG_LVT_TIMER 0x320
+#define REG_LVT_LINT0 0x350
+#define REG_LVT_LINT1 0x360
 #define REG_INIT_COUNT 0x380
 #define REG_CUR_COUNT  0x390
 #define REG_DIVIDE   0x3e0
@@ -28,8 +33,8 @@ static void wr(uint32_t reg, uint32_t v) { regs[reg / 4] = v; }
 /* Timer counts per second, against the TSC (calibrated against the PIT
  * just before): counts over CAL_MS, with the start (writing the initial
  * count) and the end (reading the current count) each bracketed by two TSC
- * reads; `*ppm` gets the brackets' width relative to the window. */
-static uint64_t calibrate(uint64_t *ppm)
+ * reads. */
+static uint64_t measure(uint64_t *ppm)
 {
     uint64_t window = tsc_hz() / 1000 * CAL_MS;
     wr(REG_DIVIDE, 0x3);                      /* divide by 16 */
@@ -59,20 +64,11 @@ void lapic_init(void)
     regs = paging_map_mmio(base & 0xfffff000, 4096);
     wr(REG_TPR, 0);
     wr(REG_SVR, (1 << 8) | LAPIC_SPURIOUS_VECTOR);
-    /* The median of three windows known to 0.2% (or the best of 12 tries). */
-    uint64_t good[3], best = 0, best_ppm = ~0ull, ppm;
-    int n = 0;
-    for (int tries = 0; n < 3 && tries < 12; tries++) {
-        uint64_t hz = calibrate(&ppm);
-        if (ppm <= 2000)
-            good[n++] = hz;
-        else if (ppm < best_ppm)
-            best = hz, best_ppm = ppm;
-    }
-    while (n < 3)
-        good[n++] = best;
-    uint64_t a = good[0], b = good[1], c = good[2];
-    timer_hz = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
+    /* Two 2 ms windows known to 0.2% that agree. */
+    int tries;
+    timer_hz = calib_pick(measure, 2000, 12, &tries);
+    if (!timer_hz)
+        kpanic("lapic: the timer could not be calibrated");
     kprintf("lapic: timer at %lu Hz (divided by 16), ticking at %d Hz\n", timer_hz, LAPIC_HZ);
 }
 
@@ -97,4 +93,18 @@ void lapic_eoi(void)
 uint64_t lapic_timer_hz(void)
 {
     return timer_hz;
+}
+
+void lapic_self_nmi(void)
+{
+    wr(REG_ICR_HI, 0);
+    wr(REG_ICR_LO, (1u << 18) | (4u << 8));     /* to self, delivery mode NMI */
+}
+
+void lapic_pic_passthrough(bool on)
+{
+    /* LINT0 carries the PIC's output; LINT1 is the NMI line. Firmware
+     * often sets this "virtual wire" mode, but not always (qboot does not). */
+    wr(REG_LVT_LINT0, on ? (7u << 8) : LVT_MASKED);   /* ExtINT */
+    wr(REG_LVT_LINT1, 4u << 8);                         /* NMI */
 }

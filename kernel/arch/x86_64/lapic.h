@@ -4,6 +4,7 @@
 #ifndef ARCH_LAPIC_H
 #define ARCH_LAPIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LAPIC_TIMER_VECTOR 0x40
@@ -16,6 +17,13 @@ void lapic_init(void);
 void lapic_timer_start(void);
 void lapic_timer_stop(void);
 void lapic_eoi(void);
+
+/* Lets the legacy PIC's interrupts through this CPU's local APIC (LINT0
+ * as ExtINT), or blocks them when the I/O APIC is in use. */
+void lapic_pic_passthrough(bool on);
+
+/* Sends this CPU a non-maskable interrupt (for tests of the NMI path). */
+void lapic_self_nmi(void);
 
 /* Timer counts per second (after the divider), as calibrated. */
 uint64_t lapic_timer_hz(void);

@@ -11,6 +11,7 @@
 #define LARGE (2ull << 20)
 
 extern char _text_start[], _text_end[], _rodata_end[], _bss_end[];
+extern char boot_stack_bottom[];
 
 static uint64_t *pml4;
 static uint64_t pml4_phys;
@@ -30,10 +31,10 @@ void paging_flush(uint64_t va)
     invlpg(va);
 }
 
-/* Replaces the 2 MiB page at *pde with a table of 512 4 KiB pages with the
- * same frames and flags. */
 static uint64_t ntables_made;        /* tables made after boot (never freed) */
 
+/* Replaces the 2 MiB page at *pde with a table of 512 4 KiB pages with the
+ * same frames and flags. */
 static bool split(uint64_t *pde)
 {
     uint64_t pa = pmm_alloc_zero();
@@ -166,8 +167,12 @@ void paging_init(void)
         if (boot.regions[i].type == BOOT_MEM_USABLE)
             direct_map(boot.regions[i].base, boot.regions[i].len);
 
-    /* The image: text read+exec, rodata read-only, data and bss read+write. */
+    /* The image: text read+exec, rodata read-only, data and bss read+write;
+     * the page below the boot stack (the last boot page directory, unused
+     * once these tables are live) stays unmapped: the boot thread's guard. */
     for (uint64_t va = (uint64_t)_text_start; va < (uint64_t)_bss_end; va += 4096) {
+        if (va == (uint64_t)boot_stack_bottom - 4096)
+            continue;
         uint64_t flags = 0;
         if (va >= (uint64_t)_rodata_end)
             flags = PTE_W | PTE_NX;

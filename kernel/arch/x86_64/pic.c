@@ -40,3 +40,21 @@ void pic_eoi(int line)
         outb(PIC2_CMD, 0x20);
     outb(PIC1_CMD, 0x20);
 }
+
+/* The in-service register, through OCW3. */
+static uint8_t in_service(uint16_t cmd)
+{
+    outb(cmd, 0x0b);
+    return inb(cmd);
+}
+
+bool pic_spurious(int line)
+{
+    if (line == 7)
+        return !(in_service(PIC1_CMD) & 0x80);
+    if (line == 15 && !(in_service(PIC2_CMD) & 0x80)) {
+        outb(PIC1_CMD, 0x20);
+        return true;
+    }
+    return false;
+}

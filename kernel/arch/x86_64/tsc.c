@@ -3,6 +3,7 @@
  * no division (and no 128-bit division helper) is needed at run time. */
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/pit.h"
+#include "kernel/arch/x86_64/calib.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/kprintf.h"
@@ -17,8 +18,8 @@ static uint64_t ticks_per_ns_32;    /* (hz << 32) / 1e9 */
  * the start and again once CAL_TICKS have passed. Both clocks run in real
  * time (under TCG too), so the host descheduling QEMU in the middle does no
  * harm; only the reads at the ends are uncertain, each bracketed by two TSC
- * reads, and `*slack` gets the total width of the brackets. */
-static uint64_t measure(uint64_t *slack)
+ * reads. Returns 0 when the measurement failed. */
+static uint64_t measure(uint64_t *ppm)
 {
     pit_start(50000);
     uint64_t a = rdtsc();
@@ -29,43 +30,28 @@ static uint64_t measure(uint64_t *slack)
         x = rdtsc();
         c = pit_read();
         y = rdtsc();
-        if (++spins > 100000000 || c > c0)
+        if (c > c0)
+            return 0;       /* it wrapped: QEMU stalled for the whole countdown */
+        if (++spins > 1000000 && c == c0)
             kpanic("tsc: the PIT does not count down (no PIT?)");
     } while (c0 - c < CAL_TICKS);
-    *slack = (b - a) + (y - x);
     uint64_t ticks = (x + y) / 2 - (a + b) / 2;
+    *ppm = ((b - a) + (y - x)) * 1000000 / ticks;
     return ticks * PIT_HZ / (uint64_t)(c0 - c);
 }
 
-/* The median of three measurements whose ends are known to within 0.2%
- * (up to 12 tries; then the best ones seen). Under a loaded host QEMU
- * stalls for milliseconds now and then, sometimes right at an end. */
+/* Two 5 ms measurements whose ends are known to 0.2% and agree. */
 void tsc_calibrate(void)
 {
-    uint64_t good[3], worst_ppm = 0, best = 0, best_ppm = ~0ull;
-    uint64_t window = (uint64_t)CAL_TICKS * 1000000 / PIT_HZ;     /* us */
-    int ngood = 0, tries = 0;
-    while (ngood < 3 && tries < 12) {
-        uint64_t slack, rate = measure(&slack);
-        tries++;
-        /* slack in ppm of the window: slack / (rate * window / 1e6) */
-        uint64_t ppm = slack * 1000000 / (rate / 1000000 * window);
-        if (ppm <= 2000) {
-            good[ngood++] = rate;
-            if (ppm > worst_ppm)
-                worst_ppm = ppm;
-        } else if (ppm < best_ppm) {
-            best = rate;
-            best_ppm = ppm;
-        }
+    int tries, more;
+    hz = calib_pick(measure, 2000, 12, &tries);
+    if (!hz) {
+        hz = calib_pick(measure, ~0ull, 32, &more);
+        tries += more;
     }
-    while (ngood < 3) {
-        good[ngood++] = best;
-        worst_ppm = best_ppm;
-    }
-    uint64_t a = good[0], b = good[1], c = good[2];
-    hz = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
-    kprintf("tsc: %lu Hz, ends within %lu ppm (%d tries)\n", hz, worst_ppm, tries);
+    if (!hz)
+        kpanic("tsc: no usable measurement against the PIT in %d tries", tries);
+    kprintf("tsc: %lu Hz (%d tries)\n", hz, tries);
     ns_per_tick_32 = (1000000000ull << 32) / hz;
     ticks_per_ns_32 = (hz / 1000000000u << 32) + ((hz % 1000000000u) << 32) / 1000000000u;
 }
