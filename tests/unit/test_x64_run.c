@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
@@ -223,12 +224,61 @@ static void test_host_and_memory(void **state)
     teardown(&f);
 }
 
+/* An instance made on one thread, called from another: the stack limit
+ * must be the calling thread's (it travels in the frame chain), so deep
+ * recursion traps cleanly there too, and normal calls work. */
+typedef struct thread_job {
+    fixture *f;
+    int rec_rc, rec_trap, outer_rc;
+    uint32_t outer_result;
+} thread_job;
+
+static void *thread_main(void *p)
+{
+    thread_job *job = p;
+    wasm_error err;
+    wasm_val r;
+    wasm_extern x;
+    if (wasm_instance_export(job->f->inst, "recurse", 7, &x) == 0) {
+        wasm_val a = i64(0);
+        job->rec_rc = wasm_func_call(x.of.func, &a, 1, &r, 1, &err);
+        job->rec_trap = err.trap;
+    }
+    if (wasm_instance_export(job->f->inst, "outer", 5, &x) == 0) {
+        wasm_val a = i32(8);
+        job->outer_rc = wasm_func_call(x.of.func, &a, 1, &r, 1, &err);
+        job->outer_result = r.of.i32;
+    }
+    return NULL;
+}
+
+static void test_other_thread(void **state)
+{
+    (void)state;
+    fixture f;
+    setup(&f, 0);
+    thread_job job = { &f, 0, 0, -1, 0 };
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);   /* smaller than the main thread's */
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, &attr, thread_main, &job), 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    assert_int_equal(job.rec_rc, -1);
+    assert_int_equal(job.rec_trap, WASM_TRAP_STACK_EXHAUSTED);
+    assert_int_equal(job.outer_rc, 0);
+    assert_int_equal(job.outer_result, 0);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_traps_guard),
         cmocka_unit_test(test_traps_explicit),
         cmocka_unit_test(test_host_and_memory),
+        cmocka_unit_test(test_other_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,10 +77,14 @@ void x64_byte(x64_asm *a, uint8_t b)
 
 void x64_u32(x64_asm *a, uint32_t v)
 {
-    if (!grow(a, 4))
+    if (a->cap - a->len < 4 && !grow(a, 4))
         return;
-    for (int i = 0; i < 4; i++)
-        a->buf[a->len++] = (uint8_t)(v >> (8 * i));
+    uint8_t *p = a->buf + a->len;
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    a->len += 4;
 }
 
 void x64_u64(x64_asm *a, uint64_t v)
@@ -175,38 +179,62 @@ int x64_resolve(x64_asm *a)
 
 /* ---- the encoder ---- */
 
-static void opcode(x64_asm *a, uint32_t op, int nop)
+/* The encoders write through a cursor after making room for the longest
+ * instruction once (15 bytes), instead of checking every byte. */
+#define MAX_INSN 16
+
+static uint8_t *room(x64_asm *a)
+{
+    if (a->cap - a->len < MAX_INSN && !grow(a, MAX_INSN))
+        return NULL;
+    return a->buf + a->len;
+}
+
+static uint8_t *put_opcode(uint8_t *p, uint32_t op, int nop)
 {
     for (int i = nop - 1; i >= 0; i--)
-        put8(a, (uint8_t)(op >> (8 * i)));
+        *p++ = (uint8_t)(op >> (8 * i));
+    return p;
+}
+
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+    return p + 4;
 }
 
 void x64_enc_r(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg, int rm,
                bool byte_regs)
 {
+    uint8_t *p = room(a);
+    if (!p)
+        return;
     if (prefix)
-        put8(a, prefix);
+        *p++ = prefix;
     uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((rm & 8) ? 1 : 0);
     if (rex != 0x40 || (byte_regs && ((reg >= 4 && reg < 8) || (rm >= 4 && rm < 8))))
-        put8(a, rex);
-    opcode(a, op, nop);
-    put8(a, (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7)));
+        *p++ = rex;
+    p = put_opcode(p, op, nop);
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    a->len = (size_t)(p - a->buf);
 }
 
-static void enc_mem_body(x64_asm *a, int reg, x64_mem m)
+static uint8_t *put_mem_body(uint8_t *p, int reg, x64_mem m)
 {
     int r = (reg & 7) << 3;
     if (m.base < 0) {
         /* absolute disp32: ModRM rm=100, SIB base=101 index=100 */
-        put8(a, (uint8_t)(0x04 | r));
+        *p++ = (uint8_t)(0x04 | r);
         if (m.index >= 0) {
             int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
-            put8(a, (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5));
+            *p++ = (uint8_t)((ss << 6) | ((m.index & 7) << 3) | 5);
         } else {
-            put8(a, 0x25);
+            *p++ = 0x25;
         }
-        x64_u32(a, (uint32_t)m.disp);
-        return;
+        return put_u32(p, (uint32_t)m.disp);
     }
     int mod;
     if (m.disp == 0 && (m.base & 7) != RBP)
@@ -218,29 +246,34 @@ static void enc_mem_body(x64_asm *a, int reg, x64_mem m)
     if (m.index >= 0 || (m.base & 7) == RSP) {
         int ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
         int idx = m.index >= 0 ? (m.index & 7) : 4;
-        put8(a, (uint8_t)((mod << 6) | r | 4));
-        put8(a, (uint8_t)((ss << 6) | (idx << 3) | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | r | 4);
+        *p++ = (uint8_t)((ss << 6) | (idx << 3) | (m.base & 7));
     } else {
-        put8(a, (uint8_t)((mod << 6) | r | (m.base & 7)));
+        *p++ = (uint8_t)((mod << 6) | r | (m.base & 7));
     }
     if (mod == 1)
-        put8(a, (uint8_t)m.disp);
+        *p++ = (uint8_t)m.disp;
     else if (mod == 2)
-        x64_u32(a, (uint32_t)m.disp);
+        p = put_u32(p, (uint32_t)m.disp);
+    return p;
 }
 
 static void enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg,
                   x64_mem m, bool byte_regs)
 {
+    uint8_t *p = room(a);
+    if (!p)
+        return;
     if (prefix)
-        put8(a, prefix);
+        *p++ = prefix;
     uint8_t rex = 0x40 | (w ? 8 : 0) | ((reg & 8) ? 4 : 0) |
                   ((m.index >= 0 && (m.index & 8)) ? 2 : 0) |
                   ((m.base >= 0 && (m.base & 8)) ? 1 : 0);
     if (rex != 0x40 || (byte_regs && reg >= 4 && reg < 8))
-        put8(a, rex);
-    opcode(a, op, nop);
-    enc_mem_body(a, reg, m);
+        *p++ = rex;
+    p = put_opcode(p, op, nop);
+    p = put_mem_body(p, reg, m);
+    a->len = (size_t)(p - a->buf);
 }
 
 void x64_enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg, x64_mem m)

@@ -7,18 +7,24 @@
  * consumes them, so constants become immediates and locals become memory
  * operands. At control-flow boundaries (blocks, branches, calls) every
  * entry is written to its home slot: that is the canonical state every
- * label expects, which keeps merges trivial.
+ * label expects, which keeps merges trivial. A compare feeding `if` or
+ * `br_if` branches on the flags. Before the pass, a quick scan weighs the
+ * locals by use and loop depth, and the heaviest live in registers for
+ * the whole function (three integer, six float: "pinned").
  *
  * Frame (rbp-based, no red zone):
  *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
  *   [rbp+8]        return address          [rbp] caller's rbp
  *   [rbp-8]        this function's context (r15 on entry)
- *   [rbp-16-8*j]   declared local j
+ *   [rbp-16]       the running thread's limits (from the caller's frame)
+ *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
+ *   [rbp-96-8*j]   declared local j
  *   below          operand-stack home slots, then saved `if` params
  *   [rsp+8*k]      outgoing argument/result slots for calls
  *
- * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; the rest
- * are allocated to operand-stack entries. */
+ * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; rbx,
+ * r12, r13 and xmm9-14 for pinned locals (callee-saved); the rest are
+ * allocated to operand-stack entries. */
 #include "wasm/compile.h"
 #include "wasm/engine.h"
 #include "wasm/platform.h"
@@ -141,6 +147,8 @@ static uint8_t rd_u8(cg *g)
 
 static uint64_t rd_uleb(cg *g)
 {
+    if (g->p < g->end && *g->p < 0x80)
+        return *g->p++;
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         uint8_t b = rd_u8(g);
@@ -609,7 +617,7 @@ static int emit_fused(cg *g)
     val a = g->fuse.a, b = g->fuse.b;
     bool w = g->fuse.w;
     g->fuse.active = false;
-    int r = to_reg(g, &a);
+    int r = src_reg(g, &a);      /* only read: a pinned local serves as is */
     if (g->fuse.eqz) {
         x64_test_rr(g->a, w, r, r);
     } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
@@ -2161,7 +2169,7 @@ static int setup_locals(cg *g, const wasm_code *code)
 /* Which integer locals live in rbx/r12/r13 for the whole function: a quick
  * pass over the body weighs each local.get/set/tee by its loop depth (8x
  * per level), and the heaviest integer locals win. */
-static void choose_pins(cg *g)
+static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
     g->npinned = g->nxpinned = 0;
@@ -2169,7 +2177,9 @@ static void choose_pins(cg *g)
         g->lpin[i] = -1;
         g->lweight[i] = 0;
     }
-    if (n == 0)
+    /* Without a loop, pinning saves little and the scan costs compile
+     * time. */
+    if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
     const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
@@ -2251,7 +2261,7 @@ static void compile_function(cg *g, uint32_t func)
     g->nsaves = 0;
     g->p = code->code;
     g->end = code->body + code->size;
-    choose_pins(g);
+    choose_pins(g, code);
 
     x64_asm *a = g->a;
     x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
