@@ -59,10 +59,12 @@ typedef struct ctl {
 
 /* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
  * to registers (callee-saved: a function saves the ones it pins). */
-#define NGPR 8
-static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
-#define NPIN 3
-static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
+#define NGPR 7
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, RCX, RDX };
+#define NPIN 4
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
+/* r10 is not callee-saved in C: calls to C save it like xmm9-14. */
+#define PIN_C_CLOBBERED(k) ((k) == 3)
 /* Float locals may be pinned to xmm9-xmm14, which compiled code treats
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
@@ -70,11 +72,11 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
 static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 /* Frame slots above the declared locals: context, the thread's limits
  * (taken from the caller's frame, so that an instance can run on several
- * threads), then the pin saves (three GPRs, six XMMs). */
-#define FRAME_FIXED 11
+ * threads), then the pin saves (four GPRs, six XMMs). */
+#define FRAME_FIXED 12
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
-#define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(56 + 8 * (k)))
 #define NXMM 9
 
 struct cg {
@@ -96,6 +98,7 @@ struct cg {
     uint32_t cap_ltypes;
     uint32_t npinned, nxpinned;
     uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
+    uint32_t gpin_local[NPIN];   /* the locals pinned to pin_regs[k] */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -1309,12 +1312,19 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
-    /* C may clobber xmm12-14: keep pinned float locals in their slots. */
+    /* C may clobber xmm9-14 and r10: keep those pinned locals in their
+     * slots meanwhile. */
     for (uint32_t k = 0; k < g->nxpinned; k++)
         x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
+    for (uint32_t k = 0; k < g->npinned; k++)
+        if (PIN_C_CLOBBERED(k))
+            x64_store(g->a, true, local_mem(g, g->gpin_local[k]), pin_regs[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
     for (uint32_t k = 0; k < g->nxpinned; k++)
         x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
+    for (uint32_t k = 0; k < g->npinned; k++)
+        if (PIN_C_CLOBBERED(k))
+            x64_load(g->a, true, pin_regs[k], local_mem(g, g->gpin_local[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1682,7 +1692,7 @@ static void skip_immediates(cg *g, uint8_t op)
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
-    uint64_t imm[2];
+    uint64_t imm[2] = { 0, 0 };
     switch (sub) {
     case 0: f_trunc(g, false, false, true, true); break;
     case 1: f_trunc(g, false, false, false, true); break;
@@ -2232,7 +2242,7 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (fl)
                 g->xpin_local[g->nxpinned++] = best;
             else
-                g->npinned++;
+                g->gpin_local[g->npinned++] = best;
         }
     }
 }
