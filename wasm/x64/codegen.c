@@ -2445,6 +2445,14 @@ int cg_alloc_gpr(cg *g) { return alloc_gpr(g); }
 void cg_free_xmm(cg *g, int r) { g->xmm_used &= ~(1u << r); }
 void cg_free_gpr(cg *g, int r) { g->gpr_used &= ~(1u << r); }
 
+bool cg_pop_const(cg *g, uint64_t *imm)
+{
+    if (g->sp == 0 || g->stack[g->sp - 1].kind != V_CONST)
+        return false;
+    *imm = pop(g).imm;
+    return true;
+}
+
 int cg_pop_reg(cg *g)
 {
     val v = pop(g);
