@@ -1208,15 +1208,16 @@ static void call_args(cg *g, const wasm_functype *t)
         fail(g, "operand stack underflow at call");
         return;
     }
-    uint32_t base = g->sp - n;
+    uint32_t base = g->sp - n, slot = 0;
     for (uint32_t i = 0; i < n; i++) {
         val *v = &g->stack[base + i];
         v->pos = base + i;
-        store_arg(g, v, x64_m(RSP, (int32_t)(8 * arg_slot(t->params, i))));
+        store_arg(g, v, x64_m(RSP, (int32_t)(8 * slot)));
+        slot += t->params[i] == WASM_V128 ? 2 : 1;
     }
     g->sp = base;
     spill_all(g);
-    uint32_t np = arg_slot(t->params, t->nparams), nr = arg_slot(t->results, t->nresults);
+    uint32_t np = slot, nr = g->cell == 8 ? t->nresults : arg_slot(t->results, t->nresults);
     uint32_t out = np > nr ? np : nr;
     if (out > g->max_out)
         g->max_out = out;
@@ -1226,9 +1227,10 @@ static void call_results(cg *g, const wasm_functype *t)
 {
     g->gpr_used = 0;
     g->xmm_used = 0;
-    for (uint32_t i = 0; i < t->nresults; i++) {
+    for (uint32_t i = 0, slot = 0; i < t->nresults; i++) {
         uint8_t ty = t->results[i];
-        x64_mem src = x64_m(RSP, (int32_t)(8 * arg_slot(t->results, i)));
+        x64_mem src = x64_m(RSP, (int32_t)(8 * slot));
+        slot += ty == WASM_V128 ? 2 : 1;
         if (t->nresults <= 2) {
             int r = alloc_for(g, ty);
             load_typed(g, ty, r, src);
@@ -1484,10 +1486,11 @@ static void emit_return(cg *g)
     uint32_t n = g->type->nresults;
     if (n > 1)
         spill_all(g);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0, slot = 0; i < n; i++) {
         val *v = &g->stack[g->sp - n + i];
         v->pos = g->sp - n + i;
-        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * arg_slot(g->type->results, i))));
+        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * slot)));
+        slot += g->type->results[i] == WASM_V128 ? 2 : 1;
     }
     for (uint32_t k = 0; k < g->npinned; k++)
         x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
@@ -2445,6 +2448,14 @@ int cg_alloc_xmm(cg *g) { return alloc_xmm(g); }
 int cg_alloc_gpr(cg *g) { return alloc_gpr(g); }
 void cg_free_xmm(cg *g, int r) { g->xmm_used &= ~(1u << r); }
 void cg_free_gpr(cg *g, int r) { g->gpr_used &= ~(1u << r); }
+
+bool cg_pop_const(cg *g, uint64_t *imm)
+{
+    if (g->sp == 0 || g->stack[g->sp - 1].kind != V_CONST)
+        return false;
+    *imm = pop(g).imm;
+    return true;
+}
 
 int cg_pop_reg(cg *g)
 {
