@@ -53,11 +53,11 @@ static void inst_release(kinstance *ki)
     if (ki->wi)
         wasm_instance_free(ki->wi);
     ki->wi = NULL;
-    for (uint32_t i = 0; i < ki->nfuncs; i++)
-        wasm_func_free(ki->funcs[i]);
-    sys_free(ki->funcs);
-    ki->funcs = NULL;
-    ki->nfuncs = 0;
+    for (uint32_t i = 0; i < ki->nimports; i++)
+        wasm_func_free(ki->imports[i].func);
+    sys_free(ki->imports);
+    ki->imports = NULL;
+    ki->nimports = 0;
     if (ki->mod)
         kobj_unref(&ki->mod->o);
     ki->mod = NULL;
@@ -167,13 +167,14 @@ static int32_t resolve(kcomponent *c, kinstance *ki, const wasm_import_info *imp
                        (int)ki->name_len, ki->name, (int)imp->name_len, imp->name);
             return CORAL_ELINK;
         }
-        int32_t rc;
-        wasm_func *f = coral_import_func(imp->name, imp->name_len, ki, &rc);
-        if (!f)
+        kimport *ci = &ki->imports[ki->nimports];
+        ci->ki = ki;
+        int32_t rc = coral_import_func(imp->name, imp->name_len, ci);
+        if (rc < 0)
             return rc;
-        ki->funcs[ki->nfuncs++] = f;
+        ki->nimports++;
         out->kind = WASM_EXTERN_FUNC;
-        out->of.func = f;
+        out->of.func = ci->func;
         return 0;
     }
     kinstance *from = find_instance(c, imp->module, imp->module_len);
@@ -233,8 +234,8 @@ static int32_t prepare(kcomponent *c, kmodule *m, const char *name, uint32_t nam
         rc = htab_add(&ki->table, handles[i]);
     uint32_t nimports = wasm_module_import_count(m->wm);
     if (rc >= 0 && nimports) {
-        ki->funcs = sys_alloc(nimports * sizeof *ki->funcs);
-        if (!ki->funcs)
+        ki->imports = sys_alloc(nimports * sizeof *ki->imports);
+        if (!ki->imports)
             rc = CORAL_ENOMEM;
     }
     ki->mod = m;

@@ -55,6 +55,15 @@ typedef struct kcomponent {
     uint32_t entry_nresults;
 } kcomponent;
 
+/* One import of a `coral` function by an instance: the host function made
+ * for it, and its data (kernel/coral/coral.c). */
+typedef struct coral_fn coral_fn;
+typedef struct kimport {
+    struct kinstance *ki;
+    const coral_fn *fn;
+    wasm_func *func;
+} kimport;
+
 typedef struct kinstance {
     kobj o;
     kcomponent *comp;       /* weak: NULL once the component is reclaimed */
@@ -62,8 +71,8 @@ typedef struct kinstance {
     kmodule *mod;           /* holds a reference */
     wasm_instance *wi;      /* NULL for a bare instance and once reclaimed */
     htab table;
-    wasm_func **funcs;      /* the coral host functions made for its imports */
-    uint32_t nfuncs;
+    kimport *imports;       /* its coral imports, one per import of the module */
+    uint32_t nimports;      /* how many of them are made */
     uint32_t name_len;
     char name[CORAL_NAME_MAX];
 } kinstance;
