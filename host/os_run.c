@@ -49,47 +49,24 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* Builds the first component (module, boot handles, instance) and starts
- * it: 0 and the component, or -1 after saying why. Big lock held. */
+/* Builds the first component and starts it (coral_boot_start): 0 and the
+ * component, or -1 after saying why. Big lock held. */
 static int start_first(const char *path, const uint8_t *bytes, size_t len, unsigned flags,
                        coral_bootmod *mods, int nboot, kcomponent **out)
 {
-    kmodule *m;
     wasm_error err;
     memset(&err, 0, sizeof err);
-    if (kmodule_new(bytes, len, &m) < 0)
-        return -1;
-    if (kmodule_compile(m, coral_engine(), flags, &err) < 0) {
+    int32_t rc = coral_boot_start(bytes, len, flags, base_name(path), mods, (uint32_t)nboot,
+                                  &err, out);
+    if (rc < 0 && err.message[0]) {
         fprintf(stderr, "%s: %s\n", path, err.message);
-        kobj_unref(&m->o);
         return -1;
     }
-    kobj *console = kobj_new_plain(CORAL_KIND_CONSOLE);
-    kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
-    kobj **objs = NULL;
-    uint32_t nobjs = 0;
-    kcomponent *c = NULL;
-    kinstance *ki = NULL;
-    int32_t rc = console && iocap ? coral_boot_objects(console, iocap, mods, (uint32_t)nboot, &objs, &nobjs)
-                                  : CORAL_ENOMEM;
-    if (rc >= 0)
-        rc = comp_new(NULL, &c);
-    const char *name = base_name(path);
-    if (rc >= 0)
-        rc = comp_add_instance(c, m, name, (uint32_t)strlen(name), objs, nobjs, &ki);
-    if (rc >= 0)
-        rc = comp_start(c, ki, "_start", 6);
-    coral_boot_objects_free(objs, nobjs);
-    kobj_unref(console);
-    kobj_unref(iocap);
-    kobj_unref(&m->o);
     if (rc < 0) {
         fprintf(stderr, "coral: %s: cannot start: error %d%s\n", path, (int)rc,
                 rc == CORAL_ENOTFOUND ? " (no export _start)" : "");
-        kobj_unref(c ? &c->o : NULL);
         return -1;
     }
-    *out = c;
     return 0;
 }
 

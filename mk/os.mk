@@ -70,3 +70,17 @@ $(BUILD)/os-asan/coral: $(OS_ASAN_CORAL_OBJS) $(OS_ASAN_OBJS)
 -include $(OS_ASAN_CORAL_OBJS:.o=.d)
 TEST_BUILD += $(BUILD)/os-asan/coral
 endif
+
+# tests/fuzz/fuzz_coral.c: the libFuzzer target for the coral calls (`make
+# fuzz FUZZ_TARGET=coral`). It needs kernel/coral/ and host/sys.c built
+# the way mk/host.mk builds the engine for the other fuzz targets.
+ifneq ($(FUZZ_ENGINE_OBJS),)
+FUZZ_OS_OBJS := $(patsubst $(BUILD)/host/%,$(BUILD)/fuzz/obj/%,$(HOST_OS_OBJS))
+
+$(BUILD)/fuzz/fuzz_coral: tests/fuzz/fuzz_coral.c $(FUZZ_ENGINE_OBJS) $(FUZZ_OS_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_ENGINE_OBJS) $(FUZZ_OS_OBJS) \
+	    $(HOST_LIBS) -pthread -o $@
+
+-include $(FUZZ_OS_OBJS:.o=.d)
+endif

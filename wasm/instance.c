@@ -199,6 +199,17 @@ static int setup(wasm_instance *inst, const wasm_extern *imports, wasm_error *er
     return 0;
 }
 
+static int run_start(wasm_instance *inst, wasm_error *err)
+{
+    wasm_module *m = inst->module;
+    wasm_func *f = m->start < m->nimported_funcs ? inst->funcs[m->start]
+                                                 : wasm_func_from_instance(inst, m->start);
+    if (!f)
+        return fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
+    uint64_t slots[2] = { 0, 0 };
+    return wasm_call_slots(f, slots, 2, err) ? -1 : 0;
+}
+
 /* Active segments and the start function; a trap here leaves the effects
  * so far in place (as the spec says). */
 static int initialize(wasm_instance *inst, wasm_error *err)
@@ -230,16 +241,8 @@ static int initialize(wasm_instance *inst, wasm_error *err)
         lib_memcpy(base + off, s->bytes, s->len);
         inst->data_dropped[i] = true;
     }
-    if (m->has_start) {
-        wasm_func *f = m->start < m->nimported_funcs ? inst->funcs[m->start]
-                                                     : wasm_func_from_instance(inst, m->start);
-        if (!f)
-            return fail(err, WASM_ERR_RESOURCE, "out of memory", 0);
-        uint64_t slots[2] = { 0, 0 };
-        int rc = wasm_call_slots(f, slots, 2, err);
-        if (rc)
-            return -1;
-    }
+    if (m->has_start && !inst->start_pending)
+        return run_start(inst, err);
     return 0;
 }
 
@@ -305,6 +308,12 @@ static void destroy(wasm_instance *inst)
 wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uint32_t nimports,
                                  wasm_error *err)
 {
+    return wasm_instance_new_ex(m, imports, nimports, 0, err);
+}
+
+wasm_instance *wasm_instance_new_ex(wasm_module *m, const wasm_extern *imports,
+                                    uint32_t nimports, unsigned flags, wasm_error *err)
+{
     wasm_error scratch;
     if (!err)
         err = &scratch;
@@ -342,6 +351,7 @@ wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uin
     inst->data_dropped = wasm_platform_calloc(m->ndatas + 1, sizeof *inst->data_dropped);
     inst->nfuncs = m->nfuncs;
     inst->nglobals = m->nglobals;
+    inst->start_pending = m->has_start && (flags & WASM_INSTANCE_DEFER_START);
     inst->own_funcs = wasm_platform_calloc(m->nfuncs + 1, sizeof *inst->own_funcs);
     inst->own_globals = wasm_platform_calloc(m->nglobals + 1, sizeof *inst->own_globals);
     if (!inst->ctx || !inst->tables || !inst->globals || !inst->funcs || !inst->elems ||
@@ -363,6 +373,20 @@ wasm_instance *wasm_instance_new(wasm_module *m, const wasm_extern *imports, uin
         return NULL;
     }
     return inst;
+}
+
+int wasm_instance_run_start(wasm_instance *inst, wasm_error *err)
+{
+    wasm_error scratch;
+    if (!err)
+        err = &scratch;
+    err->kind = WASM_OK;
+    err->trap = WASM_TRAP_NONE;
+    err->message[0] = 0;
+    if (!inst || !inst->start_pending)
+        return 0;
+    inst->start_pending = false;
+    return run_start(inst, err);
 }
 
 void wasm_instance_release(wasm_instance *inst)

@@ -185,6 +185,7 @@ struct wasm_instance {
     wasm_func **own_funcs;       /* export objects, by function index, made on demand */
     wasm_global **own_globals;   /* by global index */
     uint32_t nfuncs, nglobals;
+    bool start_pending;          /* WASM_INSTANCE_DEFER_START: the start function has not run */
 };
 
 /* Reference counting for runtime objects (runtime.c). */

@@ -161,6 +161,24 @@ void wasm_module_get_stats(const wasm_module *module, wasm_module_stats *out);
  * tables and memories and runs the start function (WASM_ERR_TRAP). */
 wasm_instance *wasm_instance_new(wasm_module *module, const wasm_extern *imports,
                                  uint32_t nimports, wasm_error *err);
+
+enum {
+    WASM_INSTANCE_DEFER_START = 1 << 0,  /* leave the start function to wasm_instance_run_start */
+};
+
+/* wasm_instance_new with `flags`. With WASM_INSTANCE_DEFER_START the
+ * instance is returned after its segments are applied (a segment out of
+ * bounds is still a WASM_ERR_TRAP here) without running the start
+ * function, so that an embedder can run it later, on another thread (a
+ * kernel runs a program's start code on the program's own thread). */
+wasm_instance *wasm_instance_new_ex(wasm_module *module, const wasm_extern *imports,
+                                    uint32_t nimports, unsigned flags, wasm_error *err);
+
+/* Runs the start function held back by WASM_INSTANCE_DEFER_START, at most
+ * once: returns 0 (also when there is none, or it was run or tried before),
+ * or -1 with `err` (a trap, as from wasm_func_call). After a trap the
+ * instance keeps the effects so far and may still be freed as usual. */
+int wasm_instance_run_start(wasm_instance *instance, wasm_error *err);
 void wasm_instance_free(wasm_instance *instance);
 
 /* Looks an export up by name; returns 0 and fills `out`, or -1. The object

@@ -20,7 +20,7 @@ enum {
     CORAL_ENOTFOUND  = -10, /* no export of that name (or not a function) */
     CORAL_ESTATE     = -11, /* the object is not in a state that allows it */
     CORAL_ELIMIT     = -12, /* a table is full (handles, instances) */
-    CORAL_ETRAP      = -13, /* a start function trapped during instantiation */
+    CORAL_ETRAP      = -13, /* instantiation trapped: a segment does not fit */
     CORAL_EUNSUPPORTED = -14, /* not available in this build or on this machine */
 };
 

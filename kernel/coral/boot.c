@@ -1,6 +1,9 @@
-/* kernel/coral/boot.c: the boot-info table and the boot handles. */
+/* kernel/coral/boot.c: the boot-info table, the boot handles, and the
+ * start of the first program. */
 #include "kernel/coral/abi.h"
 #include "kernel/coral/boot.h"
+#include "kernel/coral/coral.h"
+#include "kernel/coral/kmodule.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/vma.h"
 #include "lib/string.h"
@@ -122,4 +125,43 @@ void coral_boot_objects_free(kobj **objs, uint32_t count)
     for (uint32_t i = 0; i < count; i++)
         kobj_unref(objs[i]);
     sys_free(objs);
+}
+
+int32_t coral_boot_start(const uint8_t *bytes, size_t len, unsigned flags, const char *name,
+                         const coral_bootmod *mods, uint32_t nmods, wasm_error *err,
+                         kcomponent **out)
+{
+    *out = NULL;
+    kmodule *m;
+    int32_t rc = kmodule_new(bytes, len, &m);
+    if (rc < 0)
+        return rc;
+    rc = kmodule_compile(m, coral_engine(), flags, err);
+    if (rc >= 0)
+        err->message[0] = 0;    /* a message only when compiling failed */
+    kobj *console = kobj_new_plain(CORAL_KIND_CONSOLE);
+    kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
+    kobj **objs = NULL;
+    uint32_t nobjs = 0;
+    kcomponent *c = NULL;
+    kinstance *ki = NULL;
+    if (rc >= 0)
+        rc = console && iocap ? coral_boot_objects(console, iocap, mods, nmods, &objs, &nobjs)
+                              : CORAL_ENOMEM;
+    if (rc >= 0)
+        rc = comp_new(NULL, &c);
+    if (rc >= 0)
+        rc = comp_add_instance(c, m, name, (uint32_t)lib_strlen(name), objs, nobjs, &ki);
+    if (rc >= 0)
+        rc = comp_start(c, ki, "_start", 6);
+    coral_boot_objects_free(objs, nobjs);
+    kobj_unref(console);
+    kobj_unref(iocap);
+    kobj_unref(&m->o);
+    if (rc < 0) {
+        kobj_unref(c ? &c->o : NULL);
+        return rc;
+    }
+    *out = c;
+    return 0;
 }

@@ -7,8 +7,11 @@
 #ifndef CORAL_BOOT_H
 #define CORAL_BOOT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "kernel/coral/component.h"
 #include "kernel/coral/kobj.h"
+#include "wasm/wasm.h"
 
 typedef struct coral_bootmod {
     const uint8_t *bytes;
@@ -23,5 +26,17 @@ typedef struct coral_bootmod {
 int32_t coral_boot_objects(kobj *console, kobj *iocap, const coral_bootmod *mods, uint32_t nmods,
                      kobj ***objs, uint32_t *count);
 void coral_boot_objects_free(kobj **objs, uint32_t count);
+
+/* Starts the first program, as the kernel starts userboot and `coral run`
+ * its program: compiles `bytes` (WASM_MODULE_* `flags`) with
+ * coral_engine(), makes a component without a parent holding one
+ * instance named `name` whose table holds the boot handles of `mods`,
+ * and starts its export `_start`. Big lock held. Returns 0 and the
+ * component (one reference, the caller's), or an error code. When the
+ * module did not compile, err->message says why (it is empty otherwise);
+ * CORAL_ENOTFOUND: no `_start`. */
+int32_t coral_boot_start(const uint8_t *bytes, size_t len, unsigned flags, const char *name,
+                         const coral_bootmod *mods, uint32_t nmods, wasm_error *err,
+                         kcomponent **out);
 
 #endif

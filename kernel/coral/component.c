@@ -53,11 +53,11 @@ static void inst_release(kinstance *ki)
     if (ki->wi)
         wasm_instance_free(ki->wi);
     ki->wi = NULL;
-    for (uint32_t i = 0; i < ki->nfuncs; i++)
-        wasm_func_free(ki->funcs[i]);
-    sys_free(ki->funcs);
-    ki->funcs = NULL;
-    ki->nfuncs = 0;
+    for (uint32_t i = 0; i < ki->nimports; i++)
+        wasm_func_free(ki->imports[i].func);
+    sys_free(ki->imports);
+    ki->imports = NULL;
+    ki->nimports = 0;
     if (ki->mod)
         kobj_unref(&ki->mod->o);
     ki->mod = NULL;
@@ -167,13 +167,14 @@ static int32_t resolve(kcomponent *c, kinstance *ki, const wasm_import_info *imp
                        (int)ki->name_len, ki->name, (int)imp->name_len, imp->name);
             return CORAL_ELINK;
         }
-        int32_t rc;
-        wasm_func *f = coral_import_func(imp->name, imp->name_len, ki, &rc);
-        if (!f)
+        kimport *ci = &ki->imports[ki->nimports];
+        ci->ki = ki;
+        int32_t rc = coral_import_func(imp->name, imp->name_len, ci);
+        if (rc < 0)
             return rc;
-        ki->funcs[ki->nfuncs++] = f;
+        ki->nimports++;
         out->kind = WASM_EXTERN_FUNC;
-        out->of.func = f;
+        out->of.func = ci->func;
         return 0;
     }
     kinstance *from = find_instance(c, imp->module, imp->module_len);
@@ -195,7 +196,7 @@ static int32_t instantiate_error(kinstance *ki, const wasm_error *err)
         coral_logf("coral: instance %.*s: %s\n", (int)ki->name_len, ki->name, err->message);
         return CORAL_ELINK;
     case WASM_ERR_TRAP:
-        coral_logf("coral: instance %.*s: start function trapped: %s\n",
+        coral_logf("coral: instance %.*s: instantiation trapped: %s\n",
                    (int)ki->name_len, ki->name, err->message);
         return CORAL_ETRAP;
     case WASM_ERR_RESOURCE:
@@ -233,8 +234,8 @@ static int32_t prepare(kcomponent *c, kmodule *m, const char *name, uint32_t nam
         rc = htab_add(&ki->table, handles[i]);
     uint32_t nimports = wasm_module_import_count(m->wm);
     if (rc >= 0 && nimports) {
-        ki->funcs = sys_alloc(nimports * sizeof *ki->funcs);
-        if (!ki->funcs)
+        ki->imports = sys_alloc(nimports * sizeof *ki->imports);
+        if (!ki->imports)
             rc = CORAL_ENOMEM;
     }
     ki->mod = m;
@@ -264,49 +265,53 @@ int32_t comp_add_instance(kcomponent *c, kmodule *m, const char *name, uint32_t 
         wasm_module_import(m->wm, i, &imp);
         rc = resolve(c, ki, &imp, &imports[i]);
     }
+    if (rc >= 0) {
+        /* The start function is left to the component's own thread
+         * (comp_thread), so that it is scheduled, killed and accounted as
+         * the component's: no Wasm code runs here, the lock stays held. */
+        wasm_error err;
+        lib_memset(&err, 0, sizeof err);
+        ki->wi = wasm_instance_new_ex(m->wm, imports, nimports, WASM_INSTANCE_DEFER_START, &err);
+        if (!ki->wi)
+            rc = instantiate_error(ki, &err);
+    }
+    sys_free(imports);
     if (rc < 0) {
-        sys_free(imports);
         kobj_unref(&ki->o);
         return rc;
     }
-    /* The start function may call back into the kernel: run it without the
-     * lock, with c kept alive and not reclaimed (users) meanwhile. */
-    wasm_error err;
-    lib_memset(&err, 0, sizeof err);
-    c->users++;
-    kobj_ref(&c->o);
-    sys_unlock();
-    wasm_instance *wi = wasm_instance_new(m->wm, imports, nimports, &err);
-    sys_lock();
-    c->users--;
-    sys_free(imports);
-    ki->wi = wi;
-    if (!wi)
-        rc = instantiate_error(ki, &err);
-    else if (c->state != COMP_NEW)
-        rc = CORAL_ESTATE;       /* killed while the start function ran */
-    if (rc < 0) {
-        kobj_unref(&ki->o);
-    } else {
-        lib_list_push_back(&c->instances, &ki->node);   /* the list takes our reference */
-        c->ninstances++;
-        *out = ki;
-    }
-    if (c->state == COMP_DEAD && c->users == 0)
-        reclaim(c);
-    kobj_unref(&c->o);
-    return rc;
+    lib_list_push_back(&c->instances, &ki->node);   /* the list takes our reference */
+    c->ninstances++;
+    *out = ki;
+    return 0;
 }
 
-/* The component's thread: runs the entry, then records how it ended. */
+/* Runs the start functions of c's instances, in the order they were
+ * added (later ones may import from earlier ones), then the entry: 0, or
+ * -1 with err and *where, the instance whose code trapped. The instance
+ * list does not change while the component runs (it is added to only when
+ * NEW and reclaimed only when no thread is inside), so no lock is needed. */
+static int run_code(kcomponent *c, wasm_val *res, wasm_error *err, kinstance **where)
+{
+    for (lib_list *n = c->instances.next; n != &c->instances; n = n->next) {
+        *where = LIB_CONTAINER_OF(n, kinstance, node);
+        if (wasm_instance_run_start((*where)->wi, err) != 0)
+            return -1;
+    }
+    *where = c->entry_instance;
+    return wasm_func_call(c->entry, NULL, 0, res, c->entry_nresults, err);
+}
+
+/* The component's thread: runs its code, then records how it ended. */
 static void comp_thread(void *arg)
 {
     kcomponent *c = arg;
     wasm_val res[1];
     wasm_error err;
+    kinstance *ki = NULL;
     lib_memset(res, 0, sizeof res);
     lib_memset(&err, 0, sizeof err);
-    int rc = wasm_func_call(c->entry, NULL, 0, res, c->entry_nresults, &err);
+    int rc = run_code(c, res, &err, &ki);
     sys_lock();
     int32_t status;
     if (c->kill_requested) {
@@ -316,7 +321,6 @@ static void comp_thread(void *arg)
     } else if (rc != 0) {
         int trap = err.kind == WASM_ERR_TRAP ? (int)err.trap : WASM_TRAP_HOST;
         status = CORAL_STATUS_TRAPPED | (trap & CORAL_STATUS_DETAIL);
-        kinstance *ki = c->entry_instance;
         coral_logf("coral: component %u (%.*s) trapped: %s\n", c->id,
                    ki ? (int)ki->name_len : 0, ki ? ki->name : "",
                    err.message[0] ? err.message : "no message");

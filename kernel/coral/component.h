@@ -5,7 +5,8 @@
  * once started, one thread. Its life:
  *
  *   NEW      instances may be added (component_add_instance)
- *   RUNNING  its thread runs an export of one instance (component_start)
+ *   RUNNING  its thread runs the start functions of its instances, then an
+ *            export of one instance (component_start)
  *   DEAD     it exited, trapped or was killed; its status is set
  *
  * When it is DEAD and no thread is inside its Wasm code any more, it is
@@ -42,7 +43,7 @@ typedef struct kcomponent {
     bool kill_requested;
     bool exit_requested;
     uint8_t exit_code;
-    uint32_t users;         /* threads inside its Wasm code (its own, add_instance) */
+    uint32_t users;         /* threads inside its Wasm code (its own) */
     lib_list instances;     /* kinstance.node, creation order; each holds a reference */
     uint32_t ninstances;
     struct kcomponent *parent;  /* weak: cleared when the parent goes */
@@ -54,6 +55,15 @@ typedef struct kcomponent {
     uint32_t entry_nresults;
 } kcomponent;
 
+/* One import of a `coral` function by an instance: the host function made
+ * for it, and its data (kernel/coral/coral.c). */
+typedef struct coral_fn coral_fn;
+typedef struct kimport {
+    struct kinstance *ki;
+    const coral_fn *fn;
+    wasm_func *func;
+} kimport;
+
 typedef struct kinstance {
     kobj o;
     kcomponent *comp;       /* weak: NULL once the component is reclaimed */
@@ -61,8 +71,8 @@ typedef struct kinstance {
     kmodule *mod;           /* holds a reference */
     wasm_instance *wi;      /* NULL for a bare instance and once reclaimed */
     htab table;
-    wasm_func **funcs;      /* the coral host functions made for its imports */
-    uint32_t nfuncs;
+    kimport *imports;       /* its coral imports, one per import of the module */
+    uint32_t nimports;      /* how many of them are made */
     uint32_t name_len;
     char name[CORAL_NAME_MAX];
 } kinstance;
@@ -85,17 +95,19 @@ int32_t comp_adopt(kcomponent *c, kinstance *ki);
 /* Instantiates `m` as a new instance of NEW component `c` named `name`,
  * with handles[0..count-1] as its table's entries 0..count-1 and its
  * imports resolved from `coral` or from the exports of the instances
- * already in `c`, named by module name. The start function, if any, runs
- * now, on the calling thread, without the big lock. Returns 0 and the
- * instance (borrowed: the component holds it), or CORAL_ESTATE (not NEW),
- * CORAL_EINVAL (name in use or too long, too many handles), CORAL_ELIMIT,
- * CORAL_ELINK, CORAL_ETRAP, CORAL_ENOMEM, CORAL_EUNSUPPORTED. Link and trap
- * errors are also written to the console. */
+ * already in `c`, named by module name. Its segments are applied now (one
+ * that does not fit: CORAL_ETRAP); its start function, if any, runs later
+ * on c's thread (comp_start). Returns 0 and the instance (borrowed: the
+ * component holds it), or CORAL_ESTATE (not NEW), CORAL_EINVAL (name in
+ * use or too long, too many handles), CORAL_ELIMIT, CORAL_ELINK,
+ * CORAL_ETRAP, CORAL_ENOMEM, CORAL_EUNSUPPORTED. Link and trap errors are
+ * also written to the console. */
 int32_t comp_add_instance(kcomponent *c, kmodule *m, const char *name, uint32_t name_len,
                           kobj *const *handles, uint32_t count, kinstance **out);
 
-/* Starts `c`'s thread on export `name` of `ki`, a function of type
- * [] -> [] or [] -> [i32] (the result is the exit code): 0, or
+/* Starts `c`'s thread: it runs the start functions of c's instances, in
+ * the order they were added, then export `name` of `ki`, a function of
+ * type [] -> [] or [] -> [i32] (the result is the exit code). 0, or
  * CORAL_ESTATE (not NEW), CORAL_EINVAL (ki is not c's, wrong type),
  * CORAL_ENOTFOUND, CORAL_ENOMEM (no thread). */
 int32_t comp_start(kcomponent *c, kinstance *ki, const char *name, uint32_t name_len);

@@ -408,229 +408,72 @@ int32_t coral_yield(coral_ctx *c)
 
 /* ---- the host functions ---- */
 
-/* Builds the context of a call to a host function made for instance
- * wasm_caller_data(caller). A coral function acts only for the instance
- * that imported it: reached through a re-export from another instance, it
- * traps (0 here). */
-static int from_caller(wasm_caller *caller, coral_ctx *c)
-{
-    kinstance *ki = wasm_caller_data(caller);
-    wasm_instance *wi = wasm_caller_instance(caller);
-    if (!ki || (ki->wi && wi && wi != ki->wi))
-        return 0;
-    c->self = ki;
-    c->trap = 0;
-    c->mem = wasm_caller_memory(caller, &c->mem_size);
-    if (!c->mem)
-        c->mem_size = 0;
-    return 1;
-}
+/* Every import of a `coral` function gets a host function of its own whose
+ * data is a kimport: the importing instance and the entry of the table
+ * below. One adapter (host_call) serves them all: it builds the coral_ctx
+ * and calls the entry's h_* glue, which unpacks the arguments, calls the
+ * checked function and packs its result. */
 
 /* An i32 result goes in the low half of its slot. */
-static uint64_t i32_result(int32_t r) { return (uint32_t)r; }
-static int32_t i32_arg(uint64_t a) { return (int32_t)(uint32_t)a; }
+static uint64_t r32(int32_t r) { return (uint32_t)r; }
+static int32_t s32(uint64_t a) { return (int32_t)(uint32_t)a; }
+static uint32_t u32(uint64_t a) { return (uint32_t)a; }
 
-static int h_log(wasm_caller *w, uint64_t *a)
+static void h_log(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_log(c, u32(a[0]), u32(a[1]))); }
+static void h_exit(coral_ctx *c, uint64_t *a) { coral_exit(c, s32(a[0])); }
+static void h_handle_kind(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_handle_kind(c, s32(a[0]))); }
+static void h_handle_close(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_handle_close(c, s32(a[0]))); }
+static void h_handle_dup(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_handle_dup(c, s32(a[0]))); }
+static void h_handle_to_ref(coral_ctx *c, uint64_t *a) { a[0] = coral_handle_to_ref(c, s32(a[0])); }
+static void h_handle_from_ref(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_handle_from_ref(c, a[0])); }
+static void h_vma_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_vma_create(c, u32(a[0]))); }
+static void h_vma_size(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_vma_size(c, s32(a[0]))); }
+
+static void h_vma_read(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_log(&c, (uint32_t)a[0], (uint32_t)a[1]));
-    return c.trap;
+    a[0] = r32(coral_vma_read(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3])));
 }
 
-static int h_exit(wasm_caller *w, uint64_t *a)
+static void h_vma_write(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    coral_exit(&c, i32_arg(a[0]));
-    return 1;
+    a[0] = r32(coral_vma_write(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3])));
 }
 
-static int h_handle_kind(wasm_caller *w, uint64_t *a)
+static void h_vma_copy(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_handle_kind(&c, i32_arg(a[0])));
-    return c.trap;
+    a[0] = r32(coral_vma_copy(c, s32(a[0]), s32(a[1]), u32(a[2]), u32(a[3]), u32(a[4])));
 }
 
-static int h_handle_close(wasm_caller *w, uint64_t *a)
+static void h_module_create(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_handle_close(&c, i32_arg(a[0])));
-    return c.trap;
+    a[0] = r32(coral_module_create(c, s32(a[0]), u32(a[1]), u32(a[2])));
 }
 
-static int h_handle_dup(wasm_caller *w, uint64_t *a)
+static void h_component_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_create(c)); }
+
+static void h_component_add_instance(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_handle_dup(&c, i32_arg(a[0])));
-    return c.trap;
+    a[0] = r32(coral_component_add_instance(c, s32(a[0]), s32(a[1]), u32(a[2]), u32(a[3]),
+                                            u32(a[4]), u32(a[5])));
 }
 
-static int h_handle_to_ref(wasm_caller *w, uint64_t *a)
+static void h_component_start(coral_ctx *c, uint64_t *a)
 {
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = coral_handle_to_ref(&c, i32_arg(a[0]));
-    return c.trap;
+    a[0] = r32(coral_component_start(c, s32(a[0]), s32(a[1]), u32(a[2]), u32(a[3])));
 }
 
-static int h_handle_from_ref(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_handle_from_ref(&c, a[0]));
-    return c.trap;
-}
+static void h_component_wait(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_wait(c, s32(a[0]))); }
+static void h_component_kill(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_kill(c, s32(a[0]))); }
+static void h_time(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_time(c); }
+static void h_sleep(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_sleep(c, (int64_t)a[0])); }
+static void h_yield(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_yield(c)); }
 
-static int h_vma_create(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_vma_create(&c, (uint32_t)a[0]));
-    return c.trap;
-}
-
-static int h_vma_size(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_vma_size(&c, i32_arg(a[0])));
-    return c.trap;
-}
-
-static int h_vma_read(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_vma_read(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2],
-                                     (uint32_t)a[3]));
-    return c.trap;
-}
-
-static int h_vma_write(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_vma_write(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2],
-                                      (uint32_t)a[3]));
-    return c.trap;
-}
-
-static int h_vma_copy(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_vma_copy(&c, i32_arg(a[0]), i32_arg(a[1]), (uint32_t)a[2],
-                                     (uint32_t)a[3], (uint32_t)a[4]));
-    return c.trap;
-}
-
-static int h_module_create(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_module_create(&c, i32_arg(a[0]), (uint32_t)a[1], (uint32_t)a[2]));
-    return c.trap;
-}
-
-static int h_component_create(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_component_create(&c));
-    return c.trap;
-}
-
-static int h_component_add_instance(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_component_add_instance(&c, i32_arg(a[0]), i32_arg(a[1]),
-                                                   (uint32_t)a[2], (uint32_t)a[3],
-                                                   (uint32_t)a[4], (uint32_t)a[5]));
-    return c.trap;
-}
-
-static int h_component_start(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_component_start(&c, i32_arg(a[0]), i32_arg(a[1]),
-                                            (uint32_t)a[2], (uint32_t)a[3]));
-    return c.trap;
-}
-
-static int h_component_wait(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_component_wait(&c, i32_arg(a[0])));
-    return c.trap;
-}
-
-static int h_component_kill(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_component_kill(&c, i32_arg(a[0])));
-    return c.trap;
-}
-
-static int h_time(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = (uint64_t)coral_time(&c);
-    return c.trap;
-}
-
-static int h_sleep(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_sleep(&c, (int64_t)a[0]));
-    return c.trap;
-}
-
-static int h_yield(wasm_caller *w, uint64_t *a)
-{
-    coral_ctx c;
-    if (!from_caller(w, &c))
-        return 1;
-    a[0] = i32_result(coral_yield(&c));
-    return c.trap;
-}
-
-typedef struct coral_fn {
+struct coral_fn {
     const char *name;
     const char *params;     /* i: i32, I: i64, r: externref */
     const char *results;
-    wasm_host_fn *fn;
-} coral_fn;
+    void (*glue)(coral_ctx *c, uint64_t *args_and_results);
+};
 
 static const coral_fn fns[] = {
     { "log", "ii", "i", h_log },
@@ -656,6 +499,27 @@ static const coral_fn fns[] = {
     { "yield", "", "i", h_yield },
 };
 
+/* The host function of every coral import. A coral function acts only for
+ * the instance that imported it: reached through a re-export from another
+ * instance, it traps. Non-zero: the caller's thread unwinds (a trap, an
+ * exit, a kill). */
+static int host_call(wasm_caller *caller, uint64_t *args_and_results)
+{
+    const kimport *imp = wasm_caller_data(caller);
+    kinstance *ki = imp->ki;
+    wasm_instance *wi = wasm_caller_instance(caller);
+    if (ki->wi && wi && wi != ki->wi)
+        return 1;
+    coral_ctx c;
+    c.self = ki;
+    c.trap = 0;
+    c.mem = wasm_caller_memory(caller, &c.mem_size);
+    if (!c.mem)
+        c.mem_size = 0;
+    imp->fn->glue(&c, args_and_results);
+    return c.trap;
+}
+
 #define NFNS (sizeof fns / sizeof fns[0])
 
 uint32_t coral_fn_count(void) { return NFNS; }
@@ -675,23 +539,24 @@ static uint32_t types(const char *s, uint8_t *out)
     return n;
 }
 
-wasm_func *coral_import_func(const char *name, uint32_t len, kinstance *ki, int32_t *rc)
+int32_t coral_import_func(const char *name, uint32_t len, kimport *imp)
 {
+    kinstance *ki = imp->ki;
     for (uint32_t i = 0; i < NFNS; i++) {
         if (lib_strlen(fns[i].name) != len || lib_memcmp(fns[i].name, name, len) != 0)
             continue;
         uint8_t p[8], r[8];
         uint32_t np = types(fns[i].params, p), nr = types(fns[i].results, r);
-        wasm_func *f = engine ? wasm_func_new_host(engine, p, np, r, nr, fns[i].fn, ki) : NULL;
-        if (!f) {
+        imp->fn = &fns[i];
+        imp->func = engine ? wasm_func_new_host(engine, p, np, r, nr, host_call, imp) : NULL;
+        if (!imp->func) {
             coral_logf("coral: instance %.*s: cannot make host function coral.%s\n",
                        (int)ki->name_len, ki->name, fns[i].name);
-            *rc = CORAL_EUNSUPPORTED;
+            return CORAL_EUNSUPPORTED;
         }
-        return f;
+        return 0;
     }
     coral_logf("coral: instance %.*s: unknown import coral.%.*s\n",
                (int)ki->name_len, ki->name, (int)len, name);
-    *rc = CORAL_ELINK;
-    return NULL;
+    return CORAL_ELINK;
 }

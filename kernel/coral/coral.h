@@ -22,9 +22,11 @@ wasm_engine *coral_engine(void);
 /* printf to the console (at most one line of 512 bytes). */
 void coral_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* A host function for import `coral.NAME` of instance `ki`, or NULL with
- * *rc = CORAL_ELINK (no such function; logged) or CORAL_EUNSUPPORTED. */
-wasm_func *coral_import_func(const char *name, uint32_t len, kinstance *ki, int32_t *rc);
+/* Makes imp->func, the host function for import `coral.NAME` of instance
+ * imp->ki (imp is its data: it must stay where it is while the function
+ * lives): 0, or CORAL_ELINK (no such function; logged) or
+ * CORAL_EUNSUPPORTED. */
+int32_t coral_import_func(const char *name, uint32_t len, kimport *imp);
 
 /* The functions of the module, by index (0..count-1): name, and parameter
  * and result types as letters (i: i32, I: i64, r: externref). */

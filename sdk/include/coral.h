@@ -32,7 +32,7 @@
 #define CORAL_ENOTFOUND    (-10)  /* no exported function of that name */
 #define CORAL_ESTATE       (-11)  /* the object's state does not allow it */
 #define CORAL_ELIMIT       (-12)  /* a table is full */
-#define CORAL_ETRAP        (-13)  /* a start function trapped */
+#define CORAL_ETRAP        (-13)  /* instantiation trapped: a segment does not fit */
 #define CORAL_EUNSUPPORTED (-14)  /* not available here */
 
 /* ---- handle kinds (coral_handle_kind) ---- */

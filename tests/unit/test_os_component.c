@@ -80,6 +80,29 @@ static const uint8_t user_wasm[] = {
     0x00, 0x10, 0x00, 0x1a, 0x0b
 };
 
+/* (module (func $spin_in_start (loop $l (br $l))) (start $spin_in_start)
+ *         (func (export "_start"))), with names */
+static const uint8_t spin_start_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+    0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f,
+    0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x01, 0x08, 0x01, 0x00, 0x0a, 0x0c,
+    0x02, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, 0x02, 0x00, 0x0b,
+    0x00, 0x1e, 0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x10, 0x01, 0x00, 0x0d,
+    0x73, 0x70, 0x69, 0x6e, 0x5f, 0x69, 0x6e, 0x5f, 0x73, 0x74, 0x61, 0x72,
+    0x74, 0x02, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00
+};
+/* (module (func $trap_in_start unreachable) (start $trap_in_start)
+ *         (func (export "_start"))), with names */
+static const uint8_t trap_start_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+    0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f,
+    0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x01, 0x08, 0x01, 0x00, 0x0a, 0x08,
+    0x02, 0x03, 0x00, 0x00, 0x0b, 0x02, 0x00, 0x0b, 0x00, 0x1e, 0x04, 0x6e,
+    0x61, 0x6d, 0x65, 0x01, 0x10, 0x01, 0x00, 0x0d, 0x74, 0x72, 0x61, 0x70,
+    0x5f, 0x69, 0x6e, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0x02, 0x05, 0x02,
+    0x00, 0x00, 0x01, 0x00
+};
+
 static int setup_engine(void **state)
 {
     engine = wasm_engine_new();
@@ -202,6 +225,38 @@ static void add_start_wait(void **state)
     assert_int_equal(coral_handle_close(&ctx, v), 0);
     assert_int_equal(kobj_live(CORAL_KIND_VMA), 0);
     assert_int_equal(coral_component_add_instance(&ctx, c, m, 0, 5, 0, 0), CORAL_ESTATE);
+}
+
+/* A start function runs on the component's thread once it starts, not in
+ * component_add_instance: one that never returns leaves add_instance alone
+ * and is killed with its component; one that traps is the component's
+ * trap, reported with its instance and function, and the caller goes on. */
+static void start_function_on_component_thread(void **state)
+{
+    int32_t m = module_from(spin_start_wasm, sizeof spin_start_wasm);
+    int32_t c = coral_component_create(&ctx);
+    put(0, "spin_start");
+    int32_t i = coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0);
+    if (i == CORAL_EUNSUPPORTED)
+        skip();
+    assert_true(i >= 0);
+    assert_int_equal(coral_component_start(&ctx, c, i, 4, 6), 0);
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    assert_int_equal(coral_component_kill(&ctx, c), 0);
+    assert_int_equal(coral_component_wait(&ctx, c), CORAL_STATUS_KILLED);
+    assert_int_equal(coral_handle_close(&ctx, c), 0);
+
+    m = module_from(trap_start_wasm, sizeof trap_start_wasm);
+    c = coral_component_create(&ctx);
+    put(0, "trap_start");
+    i = coral_component_add_instance(&ctx, c, m, 0, 4, 0, 0);
+    assert_true(i >= 0);
+    assert_int_equal(console_len, 0);
+    assert_int_equal(coral_component_start(&ctx, c, i, 4, 6), 0);
+    assert_int_equal(coral_component_wait(&ctx, c), CORAL_STATUS_TRAPPED | CORAL_TRAP_UNREACHABLE);
+    assert_non_null(strstr(console, "(trap) trapped: unreachable in trap_in_start"));
+    assert_int_equal(ctx.trap, 0);
 }
 
 /* Runs one component of module handle `m` to its end; returns its status. */
@@ -475,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_instance_argument_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_instance_link_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(add_start_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_function_on_component_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(reclaim_many, setup, teardown),
         cmocka_unit_test_setup_teardown(sibling_import_and_reexport, setup, teardown),
         cmocka_unit_test_setup_teardown(add_instance_with_a_full_table, setup, teardown),

@@ -41,43 +41,15 @@ static int32_t start(kcomponent **out)
         mods[i].size = (uint32_t)(m->end - m->start);
         mods[i].cmdline = m->cmdline;
     }
-    kmodule *m;
-    int32_t rc = kmodule_new(module_bytes(ub), ub->end - ub->start, &m);
-    if (rc < 0)
-        return rc;
     wasm_error err;
     lib_memset(&err, 0, sizeof err);
-    rc = kmodule_compile(m, coral_engine(), 0, &err);
-    if (rc < 0) {
+    int32_t rc = coral_boot_start(module_bytes(ub), ub->end - ub->start, 0, "userboot", mods,
+                                  nmods, &err, out);
+    if (rc < 0 && err.message[0])
         kprintf("coral: userboot (%s): %s\n", ub->cmdline, err.message);
-        kobj_unref(&m->o);
-        return rc;
-    }
-    kobj *console = kobj_new_plain(CORAL_KIND_CONSOLE);
-    kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
-    kobj **objs = NULL;
-    uint32_t nobjs = 0;
-    kcomponent *c = NULL;
-    kinstance *ki = NULL;
-    rc = console && iocap ? coral_boot_objects(console, iocap, mods, nmods, &objs, &nobjs)
-                          : CORAL_ENOMEM;
-    if (rc >= 0)
-        rc = comp_new(NULL, &c);
-    if (rc >= 0)
-        rc = comp_add_instance(c, m, "userboot", 8, objs, nobjs, &ki);
-    if (rc >= 0)
-        rc = comp_start(c, ki, "_start", 6);
-    coral_boot_objects_free(objs, nobjs);
-    kobj_unref(console);
-    kobj_unref(iocap);
-    kobj_unref(&m->o);
-    if (rc < 0) {
+    else if (rc < 0)
         kprintf("coral: cannot start userboot: error %d\n", (int)rc);
-        kobj_unref(c ? &c->o : NULL);
-        return rc;
-    }
-    *out = c;
-    return 0;
+    return rc;
 }
 
 static void run_main(void *arg)
