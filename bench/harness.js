@@ -84,7 +84,8 @@ function runRepeating(cmd, args) {
 
 // One coral process. The CLI as built (host/cli_run.c): `coral run --time
 // FILE.wasm --invoke bench_run` prints the results on stdout, one per line,
-// in decimal, and on stderr `time: compile X ms, instantiate Y ms, call Z s`.
+// in decimal, and on stderr
+// `time: compile X ms, instantiate Y ms, call Z s, cpu W s`.
 // Also accepted: a plain `time: S` line for the call, and the options after
 // FILE or all before it (forms 1 and 2).
 let coralForm = null;
@@ -112,9 +113,10 @@ function coralOnce(file) {
   const forms = coralForm === null ? [0, 1, 2] : [coralForm];
   let first = null;
   for (const f of forms) {
-    // Until the CLI reports the call's CPU time itself, bench/cputime gives
-    // the whole process's, less the compile and instantiate times it reports
-    // (what remains over the call is start-up and exit: about a millisecond).
+    // The CLI reports the call's CPU time (`, cpu W s`); for one that does
+    // not, bench/cputime gives the whole process's, less the compile and
+    // instantiate times it reports (what remains over the call is start-up
+    // and exit: about a millisecond).
     const r = sh(CPUTIME, [CORAL, ...coralArgs(f, file)], 600);
     const times = parseCoralTimes(r.stderr);
     const nums = r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^-?\d+$/.test(l));
