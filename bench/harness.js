@@ -24,7 +24,7 @@
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const B = (...p) => path.join(ROOT, 'build', ...p);
@@ -84,7 +84,8 @@ function runRepeating(cmd, args) {
 
 // One coral process. The CLI as built (host/cli_run.c): `coral run --time
 // FILE.wasm --invoke bench_run` prints the results on stdout, one per line,
-// in decimal, and on stderr `time: compile X ms, instantiate Y ms, call Z s`.
+// in decimal, and on stderr
+// `time: compile X ms, instantiate Y ms, call Z s, cpu W s`.
 // Also accepted: a plain `time: S` line for the call, and the options after
 // FILE or all before it (forms 1 and 2).
 let coralForm = null;
@@ -112,9 +113,10 @@ function coralOnce(file) {
   const forms = coralForm === null ? [0, 1, 2] : [coralForm];
   let first = null;
   for (const f of forms) {
-    // Until the CLI reports the call's CPU time itself, bench/cputime gives
-    // the whole process's, less the compile and instantiate times it reports
-    // (what remains over the call is start-up and exit: about a millisecond).
+    // The CLI reports the call's CPU time (`, cpu W s`); for one that does
+    // not, bench/cputime gives the whole process's, less the compile and
+    // instantiate times it reports (what remains over the call is start-up
+    // and exit: about a millisecond).
     const r = sh(CPUTIME, [CORAL, ...coralArgs(f, file)], 600);
     const times = parseCoralTimes(r.stderr);
     const nums = r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^-?\d+$/.test(l));
@@ -376,6 +378,50 @@ function printCompile(rows) {
   if (errs.length) console.log(`coral compile: ${errs.join('; ')}`);
 }
 
+// The kernel under QEMU (TCG, scripts/qemu-run) with userboot and hello.wasm
+// as boot modules: wall-clock time from starting QEMU to the line that
+// hello.wasm prints (best of 3), and the kernel's own boot time; then
+// costs.wasm in the kernel for the cost of a coral call. Nulls when the
+// kernel or the programs are not built or the run fails.
+function firstLineTime(args, re, timeoutS) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('scripts/qemu-run', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '', at = null;
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutS * 1000);
+    child.stdout.on('data', (d) => {
+      buf += d.toString();
+      if (at === null && re.test(buf)) at = Number(process.hrtime.bigint() - t0) / 1e9;
+    });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ ok: code === 0, s: at, out: buf.replace(/\r/g, '') }); });
+  });
+}
+
+async function kernelFigures() {
+  const k = { boot_to_first_wasm_output_s: null, kernel_boot_ms: null, coral_call_ns: null,
+              plain_call_ns: null, component_ns: null, note: '' };
+  const elf = B('kernel', 'coral.elf'), P = (n) => path.relative(ROOT, B('programs', n));
+  const need = [elf, B('programs', 'userboot.wasm'), B('programs', 'hello.wasm'), B('programs', 'costs.wasm')];
+  const missing = need.filter((f) => !fs.existsSync(f));
+  if (missing.length) { k.note = `not built: ${missing.map((f) => path.relative(ROOT, f)).join(', ')}`; return k; }
+  for (let i = 0; i < 3; i++) {
+    const r = await firstLineTime(['-t', '60', '-m', P('userboot.wasm'), '-m', P('hello.wasm'), path.relative(ROOT, elf)],
+                                  /^hello from C\r?$/m, 60);
+    if (!r.ok || r.s === null) { k.note = 'the hello run failed'; break; }
+    if (k.boot_to_first_wasm_output_s === null || r.s < k.boot_to_first_wasm_output_s) k.boot_to_first_wasm_output_s = r.s;
+    const b = r.out.match(/booted in ([0-9.]+) ms/);
+    if (b && (k.kernel_boot_ms === null || parseFloat(b[1]) < k.kernel_boot_ms)) k.kernel_boot_ms = parseFloat(b[1]);
+  }
+  const r = await firstLineTime(['-t', '300', '-m', P('userboot.wasm'), '-m', P('costs.wasm'), path.relative(ROOT, elf)], /^$/, 300);
+  const num = (re) => { const m = r.out.match(re); return m ? parseFloat(m[1]) : null; };
+  k.plain_call_ns = num(/^costs: plain wasm call[^:]*: *([0-9.]+) ns/m);
+  k.coral_call_ns = num(/^costs: coral call[^:]*: *([0-9.]+) ns/m);
+  k.component_ns = num(/^costs: empty component[^:]*: *([0-9.]+) ns/m);
+  if (!r.ok || k.coral_call_ns === null) k.note += (k.note ? '; ' : '') + 'the costs run failed';
+  k.note = k.note || 'TCG figures: wall clock under QEMU, not a CPU';
+  return k;
+}
+
 // tests/programs/costs.c run by the host CLI with its emulated coral module:
 // the cost of a coral call beside a plain Wasm call, and of an empty
 // component. Host figures, not the kernel's; {} when it cannot run.
@@ -413,7 +459,7 @@ function machine() {
   };
 }
 
-function main() {
+async function main() {
   const names = benchNames();
   const out = { machine: machine(), benchmarks: [], geomean: {}, compile: [] };
   if (opts.run) {
@@ -432,13 +478,18 @@ function main() {
     }
     printCompile(out.compile);
   }
-  out.kernel = {
-    boot_to_first_wasm_output_s: null,
-    coral_call_ns: null,
-    note: 'not yet available: the kernel does not boot Wasm programs yet',
-    host: hostCosts(),
-  };
-  console.log(`\nKernel (QEMU TCG): boot to first Wasm output: not yet available; cost of a coral call: not yet available.`);
+  out.kernel = await kernelFigures();
+  out.kernel.host = hostCosts();
+  const kf = out.kernel;
+  if (kf.boot_to_first_wasm_output_s !== null || kf.coral_call_ns !== null) {
+    console.log(`\nKernel under QEMU TCG (TCG figures measure QEMU, not a CPU; wall clock):`);
+    console.log(`  boot to first Wasm output: ${kf.boot_to_first_wasm_output_s === null ? 'n/a' : (kf.boot_to_first_wasm_output_s * 1e3).toFixed(0) + ' ms'}` +
+                ` from starting QEMU (best of 3; the kernel reports booting in ${kf.kernel_boot_ms ?? 'n/a'} ms)`);
+    console.log(`  coral call + loop ${kf.coral_call_ns ?? 'n/a'} ns, plain Wasm call + loop ${kf.plain_call_ns ?? 'n/a'} ns, ` +
+                `empty component ${kf.component_ns ? (kf.component_ns / 1e3).toFixed(1) + ' us' : 'n/a'}`);
+  } else {
+    console.log(`\nKernel (QEMU TCG): boot to first Wasm output: not yet available; cost of a coral call: not yet available (${kf.note}).`);
+  }
   const h = out.kernel.host;
   if (h.coral_call_ns !== undefined)
     console.log(`Host engine (build/coral run build/programs/costs.wasm): coral call + loop ${h.coral_call_ns} ns, ` +
@@ -451,4 +502,4 @@ function main() {
   return wrong ? 1 : 0;
 }
 
-process.exitCode = main();
+main().then((rc) => { process.exitCode = rc; });

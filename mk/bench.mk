@@ -78,9 +78,12 @@ bench-real:
 # fetch the large real modules once, then run the harness.
 # build/coral, when mk/host.mk (included before this file) puts it in ALL.
 BENCH_CORAL := $(filter %/coral,$(ALL))
-# tests/programs/costs.wasm (mk/programs.mk, read after this file) gives the
-# host figures of a coral call; built here when its rule exists.
+# The kernel and userboot, hello and costs (mk/kernel.mk, mk/programs.mk,
+# read after this file) give the kernel figures under QEMU and the host
+# figures of a coral call; built here when their rules exist.
+BENCH_KERNEL_DEPS := $(BUILD)/kernel/coral.elf $(BUILD)/programs/userboot.wasm \
+                     $(BUILD)/programs/hello.wasm $(BUILD)/programs/costs.wasm
 bench: bench-build $(BENCH_CORAL)
-	@$(MAKE) --no-print-directory -s $(BUILD)/programs/costs.wasm 2>/dev/null || true
+	@$(MAKE) --no-print-directory -s $(BENCH_KERNEL_DEPS) 2>/dev/null || true
 	bench/real-modules
 	node bench/harness.js
