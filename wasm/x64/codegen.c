@@ -164,17 +164,18 @@ static uint64_t rd_uleb(cg *g)
 
 static int64_t rd_sleb(cg *g)
 {
-    int64_t v = 0;
+    uint64_t v = 0;
     int shift = 0;
     uint8_t b;
     do {
         b = rd_u8(g);
-        v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
+        if (shift < 64)
+            v |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
     } while ((b & 0x80) && shift < 70);
     if (shift < 64 && (b & 0x40))
-        v |= -((int64_t)1 << shift);
-    return v;
+        v |= ~(uint64_t)0 << shift;   /* sign extension, in unsigned arithmetic */
+    return (int64_t)v;
 }
 
 static uint32_t rd_u32(cg *g) { return (uint32_t)rd_uleb(g); }
