@@ -210,10 +210,17 @@ static uint32_t arg_slot(const uint8_t *types, uint32_t i)
     return slot;
 }
 
-static x64_mem local_mem(cg *g, uint32_t i)
+/* Parameter i of a function in a module with v128 values (kept apart so
+ * that local_mem's common path stays small). */
+static x64_mem param_mem_v128(cg *g, uint32_t i)
+{
+    return x64_m(RBP, (int32_t)(16 + 8 * arg_slot(g->ltypes, i)));
+}
+
+static inline x64_mem local_mem(cg *g, uint32_t i)
 {
     if (i < g->nparams)
-        return x64_m(RBP, (int32_t)(16 + 8 * (g->cell == 8 ? i : arg_slot(g->ltypes, i))));
+        return g->cell == 8 ? x64_m(RBP, (int32_t)(16 + 8 * i)) : param_mem_v128(g, i);
     return x64_m(RBP, -(int32_t)(8 * FRAME_FIXED + g->cell * (i - g->nparams + 1)));
 }
 
@@ -269,22 +276,22 @@ static x64_mem val_mem(cg *g, const val *v)
 
 static void load_typed(cg *g, uint8_t t, int r, x64_mem m)
 {
-    if (t == WASM_V128)
-        x64_sse_m(g->a, P_MOVDQU_LOAD, r, m);
-    else if (is_float(t))
+    if (is_float(t))
         x64_fload(g->a, t == WASM_F64, r, m);
-    else
+    else if (t != WASM_V128)
         x64_load(g->a, is_w(t), r, m);
+    else
+        x64_sse_m(g->a, P_MOVDQU_LOAD, r, m);
 }
 
 static void store_typed(cg *g, uint8_t t, x64_mem m, int r)
 {
-    if (t == WASM_V128)
-        x64_sse_m(g->a, P_MOVDQU_STORE, r, m);
-    else if (is_float(t))
+    if (is_float(t))
         x64_fstore(g->a, t == WASM_F64, m, r);
-    else
+    else if (t != WASM_V128)
         x64_store(g->a, is_w(t), m, r);
+    else
+        x64_sse_m(g->a, P_MOVDQU_STORE, r, m);
 }
 
 static bool fits32(uint64_t v) { return (int64_t)v == (int64_t)(int32_t)v; }
@@ -1171,17 +1178,12 @@ static x64_mem global_mem(cg *g, uint32_t i)
 
 static void store_arg(cg *g, val *v, x64_mem dst)
 {
-    if (v->type == WASM_V128 && v->kind != V_REG) {
-        load_typed(g, WASM_V128, 15, val_mem(g, v));
-        store_typed(g, WASM_V128, dst, 15);
-        return;
-    }
     switch (v->kind) {
     case V_REG:
-        if (v->type == WASM_V128)
-            store_typed(g, WASM_V128, dst, v->reg);
-        else if (is_float(v->type))
+        if (is_float(v->type))
             x64_fstore(g->a, true, dst, v->reg);
+        else if (v->type == WASM_V128)
+            store_typed(g, WASM_V128, dst, v->reg);
         else
             x64_store(g->a, true, dst, v->reg);
         free_reg(g, v);
@@ -1192,6 +1194,9 @@ static void store_arg(cg *g, val *v, x64_mem dst)
     default:
         if (pin_of(g, v) >= 0) {
             store_pinned(g, v, dst);
+        } else if (v->type == WASM_V128) {
+            load_typed(g, WASM_V128, 15, val_mem(g, v));
+            store_typed(g, WASM_V128, dst, 15);
         } else {
             x64_load(g->a, true, R11, val_mem(g, v));
             x64_store(g->a, true, dst, R11);

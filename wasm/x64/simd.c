@@ -218,10 +218,7 @@ static void op_replace(cg *g, uint32_t sub)
     x64_asm *a = cg_asm(g);
     switch (sub) {
     case WASM_FD_I8X16_REPLACE_LANE: x64_sse_i(a, P_PINSRB, x, v, lane); break;
-    case WASM_FD_I16X8_REPLACE_LANE:
-        x64_enc_r(a, 0x66, false, 0x0fc4, 2, x, v, false);
-        x64_byte(a, lane);
-        break;
+    case WASM_FD_I16X8_REPLACE_LANE: x64_sse_i(a, P_PINSRW, x, v, lane); break;
     case WASM_FD_I32X4_REPLACE_LANE: x64_sse_i(a, P_PINSRD, x, v, lane); break;
     case WASM_FD_I64X2_REPLACE_LANE: x64_sse_wi(a, P_PINSRD, x, v, lane); break;
     case WASM_FD_F32X4_REPLACE_LANE: x64_sse_i(a, P_INSERTPS, x, v, (uint8_t)(lane << 4)); break;
