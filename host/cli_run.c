@@ -173,6 +173,22 @@ static int parse_arg(const char *s, uint8_t type, wasm_val *v)
         memcpy(&v->of.f64, &d, 8);
         return *end ? -1 : 0;
     }
+    case WASM_V128: {
+        /* one 128-bit number, as wasmtime prints it: 0x + up to 32 hex digits */
+        size_t n = strlen(s);
+        if (n < 3 || n > 34 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+            return -1;
+        memset(v->of.v128, 0, 16);
+        for (size_t k = 0; k < n - 2; k++) {
+            char c = s[n - 1 - k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0)
+                return -1;
+            v->of.v128[k / 2] |= (uint8_t)(d << (4 * (k % 2)));
+        }
+        return 0;
+    }
     default:
         return -1;
     }
@@ -195,6 +211,12 @@ static void print_val(const wasm_val *v)
         printf("%.17g\n", d);
         break;
     }
+    case WASM_V128:
+        printf("0x");
+        for (int k = 15; k >= 0; k--)
+            printf("%02x", v->of.v128[k]);
+        printf("\n");
+        break;
     default:
         printf("%s:0x%" PRIx64 "\n", type_name(v->type), v->of.ref);
         break;

@@ -64,6 +64,24 @@ static int log_f32(wasm_caller *c, uint64_t *io)
     return 0;
 }
 
+/* A v128 as binaryen prints it (i32x4 lanes in hex), each token tagged
+ * for scripts/fuzz-diff-compare. */
+static void print_v128(const uint64_t *q)
+{
+    printf("v128:i32x4");
+    for (int k = 0; k < 4; k++)
+        printf(" lane:0x%08" PRIx32, (uint32_t)(q[k / 2] >> (32 * (k % 2))));
+}
+
+static int log_v128(wasm_caller *c, uint64_t *io)
+{
+    (void)c;
+    printf("[LoggingExternalInterface logging ");
+    print_v128(io);
+    printf("]\n");
+    return 0;
+}
+
 static int log_f64(wasm_caller *c, uint64_t *io)
 {
     (void)c;
@@ -84,6 +102,7 @@ static const logger loggers[] = {
     { "log-i64", WASM_I64, log_i64 },
     { "log-f32", WASM_F32, log_f32 },
     { "log-f64", WASM_F64, log_f64 },
+    { "log-v128", WASM_V128, log_v128 },
 };
 
 int main(int argc, char **argv)
@@ -167,6 +186,12 @@ int main(int argc, char **argv)
             for (uint32_t r = 0; r < nr; r++) {
                 if (r)
                     printf(", ");
+                if (rt[r] == WASM_V128) {
+                    uint64_t q[2];
+                    memcpy(q, res[r].of.v128, 16);
+                    print_v128(q);
+                    continue;
+                }
                 print_val(rt[r], res[r].of.i64 & (rt[r] == WASM_I32 || rt[r] == WASM_F32
                                                       ? 0xffffffffull : ~0ull));
             }

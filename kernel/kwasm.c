@@ -288,6 +288,11 @@ void *wasm_platform_code_lookup(uintptr_t pc, uintptr_t *start)
     return regions[i].owner;
 }
 
+bool kwasm_describe(uint64_t pc, char *buf, unsigned long cap)
+{
+    return wasm_describe_code(pc, buf, cap);
+}
+
 int kwasm_code_regions(void)
 {
     return nregions;

@@ -41,6 +41,10 @@ void kwasm_switch(struct thread *prev, struct thread *next);
 /* Frees the engine's state of a thread that has exited. */
 void kwasm_thread_free(struct thread *t);
 
+/* For backtraces: "NAME+0xOFF" of the compiled Wasm function holding pc
+ * (or the engine's stubs) into buf; false if pc is not compiled code. */
+bool kwasm_describe(uint64_t pc, char *buf, unsigned long cap);
+
 /* Code regions registered (compiled modules plus the engine's stubs). */
 int kwasm_code_regions(void);
 

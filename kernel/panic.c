@@ -3,6 +3,7 @@
 #include "kernel/panic.h"
 #include "kernel/kprintf.h"
 #include "kernel/ksym.h"
+#include "kernel/kwasm.h"
 #include "kernel/thread.h"
 #include "kernel/arch/x86_64/backtrace.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -51,10 +52,15 @@ void panic_trap(trapframe *tf)
 {
     enter();
     uint64_t off;
+    char wasm[80];
     const char *fn = ksym_lookup(tf->rip, &off);
-    kprintf("\nPANIC: %s (vector %lu, error 0x%lx) at %016lx %s+0x%lx\n",
-            trap_name(tf->vector), tf->vector, tf->error, tf->rip,
-            fn ? fn : "?", fn ? off : 0);
+    if (!fn && kwasm_describe(tf->rip, wasm, sizeof wasm))
+        kprintf("\nPANIC: %s (vector %lu, error 0x%lx) at %016lx [wasm] %s\n",
+                trap_name(tf->vector), tf->vector, tf->error, tf->rip, wasm);
+    else
+        kprintf("\nPANIC: %s (vector %lu, error 0x%lx) at %016lx %s+0x%lx\n",
+                trap_name(tf->vector), tf->vector, tf->error, tf->rip,
+                fn ? fn : "?", fn ? off : 0);
     if (tf->vector == T_PF) {
         kprintf("  page fault at address %016lx: %s, %s, %s\n", read_cr2(),
                 tf->error & 1 ? "protection violation" : "page not present",

@@ -84,6 +84,7 @@ TEST_BUILD += $(SPEC_JSON)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGET  ?= decode
+FUZZ_FLAGS   ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c11 -O1 -g -I. -D_GNU_SOURCE -fno-omit-frame-pointer $(FUZZ_SAN)
 # The same objects as the host build (lib/, the engine, its platform), so that
@@ -120,14 +121,31 @@ $(BUILD)/fuzz/suite-seeds.stamp: $(SPEC_JSON)
 	@cp $(BUILD)/spec/*.wasm $(BUILD)/fuzz/suite-seeds/ 2>/dev/null || true
 	@touch $@
 
-fuzz: $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) $(BUILD)/fuzz/suite-seeds.stamp $(FUZZ_SEED_WASMS)
+# fuzz_compile reads a mode byte before the module (tests/fuzz/fuzz_compile.c):
+# its seeds are the same modules with 0 and 1 in front.
+$(BUILD)/fuzz/seeds-compile.stamp: $(BUILD)/fuzz/suite-seeds.stamp $(FUZZ_SEED_WASMS)
+	@rm -rf $(BUILD)/fuzz/seeds-compile && mkdir -p $(BUILD)/fuzz/seeds-compile
+	@for f in $(BUILD)/fuzz/suite-seeds/*.wasm $(BUILD)/fuzz/seeds/*.wasm; do \
+	    b=$$(basename $$f); \
+	    { printf '\000'; cat $$f; } >$(BUILD)/fuzz/seeds-compile/0-$$b; \
+	    { printf '\001'; cat $$f; } >$(BUILD)/fuzz/seeds-compile/1-$$b; \
+	  done
+	@touch $@
+
+# Seed directories per target: plain modules unless the target says otherwise.
+FUZZ_SEEDS_compile := $(BUILD)/fuzz/seeds-compile
+FUZZ_SEEDS := $(or $(FUZZ_SEEDS_$(FUZZ_TARGET)),$(BUILD)/fuzz/suite-seeds $(BUILD)/fuzz/seeds)
+
+fuzz: $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) $(BUILD)/fuzz/suite-seeds.stamp $(FUZZ_SEED_WASMS) \
+      $(if $(FUZZ_SEEDS_$(FUZZ_TARGET)),$(BUILD)/fuzz/seeds-$(FUZZ_TARGET).stamp)
 	@mkdir -p $(FUZZ_CORPUS) tests/fuzz/crashes
 	@echo "fuzz: fuzz_$(FUZZ_TARGET) for $(FUZZ_SECONDS) s, log in $(FUZZ_LOG)"
-	@$(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	    -print_final_stats=1 -artifact_prefix=$(FUZZ_PREFIX) \
-	    $(FUZZ_CORPUS) $(BUILD)/fuzz/suite-seeds $(BUILD)/fuzz/seeds \
+	@start=$$(date +%s); \
+	  $(BUILD)/fuzz/fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_PREFIX) $(FUZZ_FLAGS) \
+	    $(FUZZ_CORPUS) $(FUZZ_SEEDS) \
 	    >$(FUZZ_LOG) 2>&1; rc=$$?; \
-	  tests/fuzz/stats $(FUZZ_LOG) $$rc $(FUZZ_TARGET) >>$(BUILD)/fuzz/history; \
+	  tests/fuzz/stats $(FUZZ_LOG) $$rc $(FUZZ_TARGET) $$(( $$(date +%s) - start )) >>$(BUILD)/fuzz/history; \
 	  tail -n 1 $(BUILD)/fuzz/history; tests/fuzz/stats --total $(BUILD)/fuzz/history; \
 	  ls tests/fuzz/crashes/ | grep -v '^README' | sed 's|^|fuzz: kept tests/fuzz/crashes/|'; exit $$rc
 

@@ -103,6 +103,14 @@ uintptr_t wasm_fault_to_trap(uintptr_t pc, uintptr_t fault_addr, int fault, uint
  * stubs, C code): try again later. No allocation, no locks. */
 uintptr_t wasm_interrupt_to_trap(uintptr_t pc, int kind, uint64_t *arg);
 
+/* Defined by the engine, for the platform's diagnostics (a kernel panic's
+ * backtrace): writes the name of the Wasm function whose compiled code
+ * holds `pc` (an address inside an instruction: for a return address, pass
+ * it minus 1) into buf, as "NAME+0xOFF" (NAME from the name section, or
+ * func[N]), or "wasm stubs+0xOFF" for the engine's own code. Returns false
+ * when `pc` is not compiled code. No allocation, no locks. */
+bool wasm_describe_code(uintptr_t pc, char *buf, size_t cap);
+
 /* CPU features the compiler may use, probed once (CPUID). */
 enum {
     WASM_CPU_SSSE3 = 1 << 0,

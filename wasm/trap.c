@@ -83,6 +83,32 @@ uintptr_t wasm_rt_trap(uint64_t kind, uintptr_t pc, uintptr_t fp)
     return e->saved_rsp;
 }
 
+bool wasm_describe_code(uintptr_t pc, char *buf, size_t cap)
+{
+    uintptr_t start;
+    const uint32_t *tag = wasm_platform_code_lookup(pc, &start);
+    if (!tag)
+        return false;
+    if (*tag != OWNER_MODULE) {
+        lib_snprintf(buf, cap, "wasm stubs+0x%lx", (unsigned long)(pc - start));
+        return true;
+    }
+    const wasm_compiled *c = (const wasm_compiled *)tag;
+    int64_t f = wasm_compiled_func_at(c, pc);
+    if (f < 0) {
+        lib_snprintf(buf, cap, "wasm code+0x%lx", (unsigned long)(pc - start));
+        return true;
+    }
+    uint32_t len = 0;
+    const uint8_t *name = c->module ? wasm_module_func_name(c->module, (uint32_t)f, &len) : NULL;
+    uintptr_t fstart = (uintptr_t)c->code + c->func_start[f - c->nimported_funcs];
+    if (name)
+        lib_snprintf(buf, cap, "%.*s+0x%lx", (int)len, (const char *)name, (unsigned long)(pc - fstart));
+    else
+        lib_snprintf(buf, cap, "func[%u]+0x%lx", (unsigned)f, (unsigned long)(pc - fstart));
+    return true;
+}
+
 typedef struct buf {
     char *s;
     size_t len, cap;

@@ -64,7 +64,7 @@ bool ktest_threads(void)
     reset();
     /* Warm-up: the first threads may leave page tables and slabs behind. */
     thread *w = thread_create("warm-up", yielder, (void *)'w', 0);
-    KTEST_CHECK(w && wait_done(1, 1000 * MS));
+    KTEST_CHECK(w && wait_done(1, 10000 * MS));
     thread_yield();         /* let the scheduler reap it */
     reset();
     norder = 0;
@@ -75,7 +75,7 @@ bool ktest_threads(void)
     KTEST_CHECK(thread_create("b", yielder, (void *)'b', 0));
     KTEST_CHECK(thread_create("c", yielder, (void *)'c', 0));
     KTEST_CHECK(sched_thread_count() == 4);
-    KTEST_CHECK(wait_done(3, 2000 * MS));
+    KTEST_CHECK(wait_done(3, 10000 * MS));
     order[norder] = 0;
     kprintf("threads: order %s\n", order);
     KTEST_CHECK(norder == 15);
@@ -94,7 +94,7 @@ bool ktest_threads(void)
     KTEST_CHECK(vm_committed(big->stack_lo) && !vm_committed(big->stack_lo - 1));
     *(volatile uint8_t *)big->stack_lo = 1;
     reset();
-    KTEST_CHECK(wait_done(1, 1000 * MS));
+    KTEST_CHECK(wait_done(1, 10000 * MS));
     return true;
 }
 
@@ -137,7 +137,7 @@ bool ktest_preempt(void)
     thread_sleep_ns(150 * MS);
     uint64_t a1 = spins[0], b1 = spins[1];
     stop = true;
-    KTEST_CHECK(wait_done(3, 2000 * MS));
+    KTEST_CHECK(wait_done(3, 10000 * MS));
     kprintf("preempt: spinner 0 %lu -> %lu, spinner 1 %lu -> %lu; sleeper slept %lu us for 100000\n",
             a0, a1, b0, b1, slept_ns / 1000);
     KTEST_CHECK(a0 > 0 && b0 > 0);
@@ -170,7 +170,7 @@ bool ktest_nonpreempt(void)
     KTEST_CHECK(!other_ran);                                    /* ...but did not switch */
     thread_safe_point();                        /* the slice is used up: yields */
     KTEST_CHECK(other_ran);
-    KTEST_CHECK(wait_done(1, 1000 * MS));
+    KTEST_CHECK(wait_done(1, 10000 * MS));
     return true;
 }
 
@@ -215,7 +215,7 @@ bool ktest_waitq(void)
     KTEST_CHECK(thread_create("w1", waiter, (void *)(uintptr_t)(5000 * MS), 0));
     thread_sleep_ns(20 * MS);
     KTEST_CHECK(waitq_wake_one(&q) == 1);
-    KTEST_CHECK(wait_done(1, 1000 * MS) && woken == 1 && timed_out == 0);
+    KTEST_CHECK(wait_done(1, 10000 * MS) && woken == 1 && timed_out == 0);
     /* Three waiters: two forever, one that times out first; wake_all. */
     reset();
     woken = timed_out = 0;
@@ -226,7 +226,7 @@ bool ktest_waitq(void)
     KTEST_CHECK(timed_out == 1);
     KTEST_CHECK(waitq_wake_all(&q) == 2);
     KTEST_CHECK(waitq_wake_all(&q) == 0);
-    KTEST_CHECK(wait_done(3, 1000 * MS) && woken == 2 && timed_out == 1);
+    KTEST_CHECK(wait_done(3, 10000 * MS) && woken == 2 && timed_out == 1);
     kprintf("waitq: time-out, wake_one and wake_all behaved\n");
     return true;
 }
@@ -331,7 +331,9 @@ static void runaway(void *arg)
 bool ktest_stack_guard(void)
 {
     KTEST_CHECK(thread_create("runaway", runaway, 0, 16 * 1024));
-    thread_sleep_ns(1000 * MS);
+    /* Generous: a loaded host can starve QEMU for a long while, and the
+     * passing run panics long before this. */
+    thread_sleep_ns(10000 * MS);
     return ktest_fail("the stack overflow went unnoticed");
 }
 

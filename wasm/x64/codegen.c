@@ -59,10 +59,12 @@ typedef struct ctl {
 
 /* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
  * to registers (callee-saved: a function saves the ones it pins). */
-#define NGPR 8
-static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, R10, RCX, RDX };
-#define NPIN 3
-static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
+#define NGPR 7
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, RCX, RDX };
+#define NPIN 4
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
+/* r10 is not callee-saved in C: calls to C save it like xmm9-14. */
+#define PIN_C_CLOBBERED(k) ((k) == 3)
 /* Float locals may be pinned to xmm9-xmm14, which compiled code treats
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
@@ -70,11 +72,11 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13 };
 static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 /* Frame slots above the declared locals: context, the thread's limits
  * (taken from the caller's frame, so that an instance can run on several
- * threads), then the pin saves (three GPRs, six XMMs). */
-#define FRAME_FIXED 11
+ * threads), then the pin saves (four GPRs, six XMMs). */
+#define FRAME_FIXED 12
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
-#define SLOT_XPIN(k) (-(int32_t)(48 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(56 + 8 * (k)))
 #define NXMM 9
 
 struct cg {
@@ -96,6 +98,7 @@ struct cg {
     uint32_t cap_ltypes;
     uint32_t npinned, nxpinned;
     uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
+    uint32_t gpin_local[NPIN];   /* the locals pinned to pin_regs[k] */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -161,17 +164,18 @@ static uint64_t rd_uleb(cg *g)
 
 static int64_t rd_sleb(cg *g)
 {
-    int64_t v = 0;
+    uint64_t v = 0;
     int shift = 0;
     uint8_t b;
     do {
         b = rd_u8(g);
-        v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
+        if (shift < 64)
+            v |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
     } while ((b & 0x80) && shift < 70);
     if (shift < 64 && (b & 0x40))
-        v |= -((int64_t)1 << shift);
-    return v;
+        v |= ~(uint64_t)0 << shift;   /* sign extension, in unsigned arithmetic */
+    return (int64_t)v;
 }
 
 static uint32_t rd_u32(cg *g) { return (uint32_t)rd_uleb(g); }
@@ -1204,15 +1208,16 @@ static void call_args(cg *g, const wasm_functype *t)
         fail(g, "operand stack underflow at call");
         return;
     }
-    uint32_t base = g->sp - n;
+    uint32_t base = g->sp - n, slot = 0;
     for (uint32_t i = 0; i < n; i++) {
         val *v = &g->stack[base + i];
         v->pos = base + i;
-        store_arg(g, v, x64_m(RSP, (int32_t)(8 * arg_slot(t->params, i))));
+        store_arg(g, v, x64_m(RSP, (int32_t)(8 * slot)));
+        slot += t->params[i] == WASM_V128 ? 2 : 1;
     }
     g->sp = base;
     spill_all(g);
-    uint32_t np = arg_slot(t->params, t->nparams), nr = arg_slot(t->results, t->nresults);
+    uint32_t np = slot, nr = g->cell == 8 ? t->nresults : arg_slot(t->results, t->nresults);
     uint32_t out = np > nr ? np : nr;
     if (out > g->max_out)
         g->max_out = out;
@@ -1222,9 +1227,10 @@ static void call_results(cg *g, const wasm_functype *t)
 {
     g->gpr_used = 0;
     g->xmm_used = 0;
-    for (uint32_t i = 0; i < t->nresults; i++) {
+    for (uint32_t i = 0, slot = 0; i < t->nresults; i++) {
         uint8_t ty = t->results[i];
-        x64_mem src = x64_m(RSP, (int32_t)(8 * arg_slot(t->results, i)));
+        x64_mem src = x64_m(RSP, (int32_t)(8 * slot));
+        slot += ty == WASM_V128 ? 2 : 1;
         if (t->nresults <= 2) {
             int r = alloc_for(g, ty);
             load_typed(g, ty, r, src);
@@ -1309,12 +1315,19 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
-    /* C may clobber xmm12-14: keep pinned float locals in their slots. */
+    /* C may clobber xmm9-14 and r10: keep those pinned locals in their
+     * slots meanwhile. */
     for (uint32_t k = 0; k < g->nxpinned; k++)
         x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
+    for (uint32_t k = 0; k < g->npinned; k++)
+        if (PIN_C_CLOBBERED(k))
+            x64_store(g->a, true, local_mem(g, g->gpin_local[k]), pin_regs[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
     for (uint32_t k = 0; k < g->nxpinned; k++)
         x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
+    for (uint32_t k = 0; k < g->npinned; k++)
+        if (PIN_C_CLOBBERED(k))
+            x64_load(g->a, true, pin_regs[k], local_mem(g, g->gpin_local[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1473,10 +1486,11 @@ static void emit_return(cg *g)
     uint32_t n = g->type->nresults;
     if (n > 1)
         spill_all(g);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0, slot = 0; i < n; i++) {
         val *v = &g->stack[g->sp - n + i];
         v->pos = g->sp - n + i;
-        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * arg_slot(g->type->results, i))));
+        store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * slot)));
+        slot += g->type->results[i] == WASM_V128 ? 2 : 1;
     }
     for (uint32_t k = 0; k < g->npinned; k++)
         x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
@@ -1682,7 +1696,7 @@ static void skip_immediates(cg *g, uint8_t op)
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
-    uint64_t imm[2];
+    uint64_t imm[2] = { 0, 0 };
     switch (sub) {
     case 0: f_trunc(g, false, false, true, true); break;
     case 1: f_trunc(g, false, false, false, true); break;
@@ -2232,7 +2246,7 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (fl)
                 g->xpin_local[g->nxpinned++] = best;
             else
-                g->npinned++;
+                g->gpin_local[g->npinned++] = best;
         }
     }
 }
@@ -2434,6 +2448,14 @@ int cg_alloc_xmm(cg *g) { return alloc_xmm(g); }
 int cg_alloc_gpr(cg *g) { return alloc_gpr(g); }
 void cg_free_xmm(cg *g, int r) { g->xmm_used &= ~(1u << r); }
 void cg_free_gpr(cg *g, int r) { g->gpr_used &= ~(1u << r); }
+
+bool cg_pop_const(cg *g, uint64_t *imm)
+{
+    if (g->sp == 0 || g->stack[g->sp - 1].kind != V_CONST)
+        return false;
+    *imm = pop(g).imm;
+    return true;
+}
 
 int cg_pop_reg(cg *g)
 {

@@ -468,9 +468,46 @@ static void f_cmp(cg *g, bool d, int k) /* 0 eq 1 ne 2 lt 3 gt 4 le 5 ge */
 
 /* ---- integer arithmetic ---- */
 
+/* A constant count: the immediate forms (16/32/64-bit lanes, and i64x2
+ * shr_s by 0). Returns false when the general sequence is needed. */
+static bool shift_const(cg *g, int bits, int kind)
+{
+    static const int ops[3][3] = {
+        { PS_SLLW, PS_SRAW, PS_SRLW },
+        { PS_SLLD, PS_SRAD, PS_SRLD },
+        { PS_SLLQ, 0, PS_SRLQ },
+    };
+    uint64_t n;
+    if (bits == 8 || !cg_pop_const(g, &n))
+        return false;
+    n &= (uint64_t)(bits - 1);
+    int x = cg_pop_reg(g);
+    int row = bits == 16 ? 0 : bits == 32 ? 1 : 2;
+    if (bits == 64 && kind == 1) {
+        if (n) {
+            /* as in op_shift, with the mask built by immediate shifts */
+            int t = cg_alloc_xmm(g);
+            x64_asm *a = cg_asm(g);
+            x64_sse(a, P_PCMPEQD, t, t);
+            x64_sse_shift(a, PS_SLLQ, t, 63);
+            x64_sse_shift(a, PS_SRLQ, t, (uint8_t)n);
+            x64_sse_shift(a, PS_SRLQ, x, (uint8_t)n);
+            x64_sse(a, P_PXOR, x, t);
+            x64_sse(a, P_PSUBQ, x, t);
+            cg_free_xmm(g, t);
+        }
+    } else if (n) {
+        x64_sse_shift(cg_asm(g), ops[row][kind], x, (uint8_t)n);
+    }
+    cg_push_reg(g, WASM_V128, x);
+    return true;
+}
+
 /* Shift counts are taken modulo the lane width. */
 static void op_shift(cg *g, int bits, int kind) /* kind 0 shl 1 shr_s 2 shr_u */
 {
+    if (shift_const(g, bits, kind))
+        return;
     int c = cg_pop_reg(g), x = cg_pop_reg(g);
     x64_asm *a = cg_asm(g);
     x64_alu_ri(a, ALU_AND, false, c, bits - 1);

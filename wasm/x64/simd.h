@@ -10,6 +10,7 @@
 #ifndef WASM_X64_SIMD_H
 #define WASM_X64_SIMD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "wasm/x64/asm.h"
 
@@ -29,6 +30,8 @@ uint32_t cg_rd_u32(cg *g);
  * and v128, a general register otherwise). */
 int cg_pop_reg(cg *g);
 void cg_push_reg(cg *g, uint8_t type, int r);
+/* Pops the top operand if it is a constant (then true, with its bits). */
+bool cg_pop_const(cg *g, uint64_t *imm);
 int cg_alloc_xmm(cg *g);
 int cg_alloc_gpr(cg *g);
 void cg_free_xmm(cg *g, int r);

@@ -8,6 +8,7 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/kprintf.h"
 #include "kernel/ksym.h"
+#include "kernel/kwasm.h"
 
 #define MAX_FRAMES 32
 #define PTE_P  1ull
@@ -35,9 +36,12 @@ bool arch_readable(uint64_t va)
 static void print_frame(int n, uint64_t pc)
 {
     uint64_t off;
+    char wasm[80];
     const char *name = ksym_lookup(pc, &off);
     if (name)
         kprintf("  #%-2d %016lx %s+0x%lx\n", n, pc, name, off);
+    else if (kwasm_describe(pc, wasm, sizeof wasm))
+        kprintf("  #%-2d %016lx [wasm] %s\n", n, pc, wasm);
     else
         kprintf("  #%-2d %016lx ?\n", n, pc);
 }
@@ -88,9 +92,12 @@ static void print_return(int n, uint64_t ret)
 {
     uint64_t off;
     /* A return address points just past the call: look up ret - 1. */
+    char wasm[80];
     const char *name = ksym_lookup(ret - 1, &off);
     if (name)
         kprintf("  #%-2d %016lx %s+0x%lx\n", n, ret, name, off + 1);
+    else if (kwasm_describe(ret - 1, wasm, sizeof wasm))
+        kprintf("  #%-2d %016lx [wasm] %s (return address - 1)\n", n, ret, wasm);
     else
         kprintf("  #%-2d %016lx ?\n", n, ret);
 }
