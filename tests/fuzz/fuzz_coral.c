@@ -2,7 +2,8 @@
  * from the host side: the input is a little program of coral calls, made
  * by two instances of one component (each with a memory of its own) with
  * handles, tokens, pointers, lengths, names and module bytes taken from
- * the input; modules are a few known ones (tests/unit/os_modules.h and
+ * the input (the second one also holds its own component, and may kill
+ * it: then every call must trap); modules are a few known ones (tests/unit/os_modules.h and
  * one here), possibly with bytes changed.
  * Components it starts run on host threads; every one is killed and
  * waited for at the end. Beyond "no crash, no sanitizer report", every
@@ -14,6 +15,7 @@
  * tests/fuzz/crashes/coral-* and a short seeded run from
  * tests/fuzz/coral-seeds/ (hand-made inputs that reach instantiation and
  * running components). FUZZ_CORAL_TRACE=1 prints each call's result. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -258,23 +260,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     if (comp_new(NULL, &comp) < 0 || inst_new(comp, "self", 4, &self[0]) < 0 ||
         inst_new(comp, "other", 5, &self[1]) < 0)
         abort();
+    /* The second instance may kill its own component (handle 0): from then
+     * on every call must trap and fail with CORAL_ESTATE. */
+    if (htab_add(&self[1]->table, &comp->o) != 0)
+        abort();
     sys_unlock();
     coral_ctx ctx[2] = { { self[0], mem0, MEM0, 0 }, { self[1], mem1, MEM1, 0 } };
     uint64_t tokens[8] = { 0 };
     for (int i = 0; i < MAX_CALLS && in.n; i++) {
         coral_ctx *c = &ctx[u8(&in) & 1];
         uint8_t op = in.n ? in.p[0] : 0;
+        bool dying = comp_must_stop(comp);
         int32_t rc = one_call(&in, c, tokens);
         if (trace)
-            fprintf(stderr, "fuzz_coral: instance %d op %d: %d\n", (int)(c - ctx), op % 22, (int)rc);
-        if (!known(rc)) {
+            fprintf(stderr, "fuzz_coral: instance %d op %d: %d%s\n", (int)(c - ctx), op % 22,
+                    (int)rc, c->trap ? " (trap)" : "");
+        if (!known(rc) || (dying && rc != 0 && rc != CORAL_ESTATE)) {
             fprintf(stderr, "fuzz_coral: call %d returned %d\n", i, (int)rc);
             abort();
         }
-        if (c->trap) {
+        if (c->trap && !comp_must_stop(comp)) {
             fprintf(stderr, "fuzz_coral: call %d trapped\n", i);
             abort();
         }
+        c->trap = 0;
     }
     sys_lock();
     end_children(comp);
