@@ -285,8 +285,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         }
         c->trap = 0;
     }
+    /* The root dies as a component does: it may hold instances added by
+     * the input whose tables name it (a cycle, broken by its reclaim). */
     sys_lock();
     end_children(comp);
+    comp_kill(comp);
     kobj_unref(&self[0]->o);
     kobj_unref(&self[1]->o);
     kobj_unref(&comp->o);
