@@ -306,20 +306,15 @@ int32_t coral_component_add_instance(coral_ctx *c, int32_t comp, int32_t module,
     }
     kinstance *ki = NULL;
     /* Room for the result first: an instance made and then refused a
-     * handle would stay in the component out of reach. Only the caller's
-     * own thread changes its table, so the room stays. */
+     * handle would stay in the component out of reach. The lock is held
+     * throughout (no Wasm code runs in comp_add_instance), so the room
+     * stays and the caller's table keeps k, m and the handles alive. */
     if (rc >= 0)
         rc = htab_reserve(&c->self->table);
-    if (rc >= 0) {
-        /* The handles and k are kept alive by the caller's table and, while
-         * the lock is dropped inside, by the new instance's table and k's
-         * own reference. */
-        kobj_ref(&k->o);
+    if (rc >= 0)
         rc = comp_add_instance(k, m, name, name_len, objs, count, &ki);
-        if (rc >= 0)
-            rc = htab_add(&c->self->table, &ki->o);
-        kobj_unref(&k->o);
-    }
+    if (rc >= 0)
+        rc = htab_add(&c->self->table, &ki->o);
     sys_free(objs);
     return leave(rc);
 }

@@ -2,7 +2,9 @@
  * from the host side: the input is a little program of coral calls, made
  * by two instances of one component (each with a memory of its own) with
  * handles, tokens, pointers, lengths, names and module bytes taken from
- * the input; modules are a few known ones, possibly with bytes changed.
+ * the input (the second one also holds its own component, and may kill
+ * it: then every call must trap); modules are a few known ones (tests/unit/os_modules.h and
+ * one here), possibly with bytes changed.
  * Components it starts run on host threads; every one is killed and
  * waited for at the end. Beyond "no crash, no sanitizer report", every
  * call must return a result or a documented error code, and once all is
@@ -13,6 +15,7 @@
  * tests/fuzz/crashes/coral-* and a short seeded run from
  * tests/fuzz/coral-seeds/ (hand-made inputs that reach instantiation and
  * running components). FUZZ_CORAL_TRACE=1 prints each call's result. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,55 +28,9 @@
 #include "kernel/coral/kobj.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
+#include "tests/unit/os_modules.h"
 #include "wasm/wasm.h"
 
-/* (module (func (export "_start"))) */
-static const uint8_t m_plain[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
-    0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73,
-    0x74, 0x61, 0x72, 0x74, 0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b
-};
-/* (module (func (export "_start") unreachable)) */
-static const uint8_t m_traps[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
-    0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73,
-    0x74, 0x61, 0x72, 0x74, 0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00,
-    0x0b
-};
-/* (module (import "coral" "exit" (func (param i32)))
- *         (func (export "_start") (call 0 (i32.const 3)))) */
-static const uint8_t m_exits[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60,
-    0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x02, 0x0e, 0x01, 0x05, 0x63, 0x6f,
-    0x72, 0x61, 0x6c, 0x04, 0x65, 0x78, 0x69, 0x74, 0x00, 0x00, 0x03, 0x02,
-    0x01, 0x01, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74,
-    0x00, 0x01, 0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x03, 0x10, 0x00, 0x0b
-};
-/* (module (import "coral" "log" (func (param i32 i32) (result i32)))
- *         (export "log" (func 0))) */
-static const uint8_t m_reexport[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x07, 0x01, 0x60,
-    0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x02, 0x0d, 0x01, 0x05, 0x63, 0x6f, 0x72,
-    0x61, 0x6c, 0x03, 0x6c, 0x6f, 0x67, 0x00, 0x00, 0x07, 0x07, 0x01, 0x03,
-    0x6c, 0x6f, 0x67, 0x00, 0x00
-};
-/* (module (import "a" "log" (func (param i32 i32) (result i32))) (memory 1)
- *         (func (export "_start") (drop (call 0 (i32.const 0) (i32.const 0))))) */
-static const uint8_t m_user[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x02, 0x60,
-    0x02, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x00, 0x02, 0x09, 0x01, 0x01,
-    0x61, 0x03, 0x6c, 0x6f, 0x67, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01, 0x05,
-    0x03, 0x01, 0x00, 0x01, 0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73, 0x74, 0x61,
-    0x72, 0x74, 0x00, 0x01, 0x0a, 0x0b, 0x01, 0x09, 0x00, 0x41, 0x00, 0x41,
-    0x00, 0x10, 0x00, 0x1a, 0x0b
-};
-/* (module (func $s (loop (br 0))) (start $s) (func (export "_start"))) */
-static const uint8_t m_spin_start[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
-    0x00, 0x00, 0x03, 0x03, 0x02, 0x00, 0x00, 0x07, 0x0a, 0x01, 0x06, 0x5f,
-    0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x01, 0x08, 0x01, 0x00, 0x0a, 0x0c,
-    0x02, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, 0x02, 0x00, 0x0b
-};
 /* (module (import "coral" "log" ...) (import "coral" "vma_create" ...)
  *   (import "coral" "handle_close" ...) (memory (export "mem") 1)
  *   (data (i32.const 0) "hi") (func $init (drop (call $log (i32.const 0)
@@ -96,9 +53,10 @@ static const uint8_t m_logmem[] = {
 };
 
 static const struct { const uint8_t *b; uint32_t n; } modules[] = {
-    { m_plain, sizeof m_plain }, { m_traps, sizeof m_traps }, { m_exits, sizeof m_exits },
-    { m_reexport, sizeof m_reexport }, { m_user, sizeof m_user },
-    { m_spin_start, sizeof m_spin_start }, { m_logmem, sizeof m_logmem },
+    { plain_wasm, sizeof plain_wasm }, { traps_wasm, sizeof traps_wasm },
+    { exits_wasm, sizeof exits_wasm }, { reexport_wasm, sizeof reexport_wasm },
+    { user_wasm, sizeof user_wasm }, { spin_start_wasm, sizeof spin_start_wasm },
+    { m_logmem, sizeof m_logmem },
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
@@ -302,26 +260,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     if (comp_new(NULL, &comp) < 0 || inst_new(comp, "self", 4, &self[0]) < 0 ||
         inst_new(comp, "other", 5, &self[1]) < 0)
         abort();
+    /* The second instance may kill its own component (handle 0): from then
+     * on every call must trap and fail with CORAL_ESTATE. */
+    if (htab_add(&self[1]->table, &comp->o) != 0)
+        abort();
     sys_unlock();
     coral_ctx ctx[2] = { { self[0], mem0, MEM0, 0 }, { self[1], mem1, MEM1, 0 } };
     uint64_t tokens[8] = { 0 };
     for (int i = 0; i < MAX_CALLS && in.n; i++) {
         coral_ctx *c = &ctx[u8(&in) & 1];
         uint8_t op = in.n ? in.p[0] : 0;
+        bool dying = comp_must_stop(comp);
         int32_t rc = one_call(&in, c, tokens);
         if (trace)
-            fprintf(stderr, "fuzz_coral: instance %d op %d: %d\n", (int)(c - ctx), op % 22, (int)rc);
-        if (!known(rc)) {
+            fprintf(stderr, "fuzz_coral: instance %d op %d: %d%s\n", (int)(c - ctx), op % 22,
+                    (int)rc, c->trap ? " (trap)" : "");
+        if (!known(rc) || (dying && rc != 0 && rc != CORAL_ESTATE)) {
             fprintf(stderr, "fuzz_coral: call %d returned %d\n", i, (int)rc);
             abort();
         }
-        if (c->trap) {
+        if (c->trap && !comp_must_stop(comp)) {
             fprintf(stderr, "fuzz_coral: call %d trapped\n", i);
             abort();
         }
+        c->trap = 0;
     }
+    /* The root dies as a component does: it may hold instances added by
+     * the input whose tables name it (a cycle, broken by its reclaim). */
     sys_lock();
     end_children(comp);
+    comp_kill(comp);
     kobj_unref(&self[0]->o);
     kobj_unref(&self[1]->o);
     kobj_unref(&comp->o);

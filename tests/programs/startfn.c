@@ -61,6 +61,15 @@ int _start(void)
         return 3;
     }
     coral_handle_close(c);
+    /* Killed at once: its thread may not have reached its start function. */
+    c = start_child(startfn_spin_wasm, sizeof startfn_spin_wasm, "spin", 4, 10);
+    coral_component_kill(c);
+    s = coral_component_wait(c);
+    if (!coral_status_killed(s)) {
+        say("startfn: spinning start function killed at once: status ", s);
+        return 11;
+    }
+    coral_handle_close(c);
     coral_puts("startfn: a start function that loops was killed");
 
     c = start_child(startfn_trap_wasm, sizeof startfn_trap_wasm, "trapper", 7, 4);
