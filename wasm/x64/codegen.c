@@ -1972,11 +1972,9 @@ static void compile_op(cg *g, uint8_t op)
     case 0x58: int_cmp(g, true, CC_BE); break;
     case 0x59: int_cmp(g, true, CC_GE); break;
     case 0x5a: int_cmp(g, true, CC_AE); break;
-    case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f: case 0x60: {
-        static const int w[] = { 0, 1, 2, 3, 4, 5 };
-        f_cmp(g, false, w[op - 0x5b]);
+    case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f: case 0x60:
+        f_cmp(g, false, op - 0x5b);
         break;
-    }
     case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66:
         f_cmp(g, true, op - 0x61);
         break;
