@@ -583,6 +583,14 @@ static void add_site(cg *g, int kind)
 static void int_binop(cg *g, bool w, int op)
 {
     val b = pop(g), a = pop(g);
+    /* A pinned local plus a constant: one lea instead of mov + add. */
+    if (op == ALU_ADD && b.kind == V_CONST && (!w || fits32(b.imm)) && pin_of(g, &a) >= 0 &&
+        !pin_is_xmm(g, &a) && !is_float(a.type)) {
+        int d = alloc_gpr(g);
+        x64_lea(g->a, w, d, x64_m(pin_of(g, &a), (int32_t)b.imm));
+        push_reg(g, w ? WASM_I64 : WASM_I32, d);
+        return;
+    }
     int r = to_reg(g, &a);
     if (b.kind == V_CONST && (!w || fits32(b.imm))) {
         x64_alu_ri(g->a, op, w, r, (int32_t)b.imm);
@@ -694,8 +702,26 @@ static void int_shift(cg *g, bool w, int op)
     val b = pop(g), a = pop(g);
     uint8_t t = w ? WASM_I64 : WASM_I32;
     if (b.kind == V_CONST) {
+        uint8_t k = (uint8_t)(b.imm & (w ? 63 : 31));
+        /* i32 (x << 1..3) + const, the usual array address: one 32-bit lea
+         * (it wraps at 32 bits as the two Wasm operations do). */
+        if (!w && op == SH_SHL && k >= 1 && k <= 3 && g->end - g->p >= 3 && g->p[0] == 0x41 &&
+            (a.kind == V_REG || (pin_of(g, &a) >= 0 && !pin_is_xmm(g, &a)))) {
+            const uint8_t *save = g->p;
+            g->p++;
+            int32_t c = (int32_t)rd_sleb(g);
+            if (!g->failed && g->p < g->end && g->p[0] == 0x6a) {
+                g->p++;
+                int s = src_reg(g, &a);
+                int d = a.kind == V_REG ? a.reg : alloc_gpr(g);
+                x64_lea(g->a, false, d, x64_mi(-1, s, 1 << k, c));
+                push_reg(g, t, d);
+                return;
+            }
+            g->p = save;
+        }
         int r = to_reg(g, &a);
-        x64_shift_ri(g->a, op, w, r, (uint8_t)(b.imm & (w ? 63 : 31)));
+        x64_shift_ri(g->a, op, w, r, k);
         push_reg(g, t, r);
         return;
     }
@@ -1111,7 +1137,25 @@ static void op_load(cg *g, uint8_t op, uint32_t offset)
     x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
     uint8_t t = types[k];
     int r;
-    if (is_float(t)) {
+    /* An integer load straight into a pinned local (local.set/tee next):
+     * load into the local's register, no copy. */
+    uint32_t li = 0;
+    bool tee = false, direct = false;
+    const uint8_t *save = g->p;
+    if (!is_float(t) && g->p < g->end && (g->p[0] == 0x21 || g->p[0] == 0x22)) {
+        tee = g->p[0] == 0x22;
+        g->p++;
+        li = rd_u32(g);
+        direct = !g->failed && li < g->nparams + g->nlocals && g->lpin[li] >= 0 &&
+                 g->ltypes[li] == t;
+        if (!direct)
+            g->p = save;
+    }
+    if (direct) {
+        flush_local(g, li);     /* entries still holding the old value */
+        r = g->lpin[li];
+        free_reg(g, &addr);
+    } else if (is_float(t)) {
         r = alloc_xmm(g);
         free_reg(g, &addr);
     } else if (addr.kind == V_REG) {
@@ -1136,6 +1180,11 @@ static void op_load(cg *g, uint8_t op, uint32_t offset)
     case 0x33: x64_load16u(g->a, r, m); break;
     case 0x34: x64_load32s(g->a, r, m); break;
     case 0x35: x64_load(g->a, false, r, m); break;
+    }
+    if (direct) {
+        if (tee)
+            push(g, V_LOCAL, t)->local = li;
+        return;
     }
     push_reg(g, t, r);
 }
