@@ -1881,6 +1881,12 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
             x64_movaps(g->a, pin, r);
         else if (r != pin)
             x64_mov_rr(g->a, is_w(t), pin, r);
+        /* A tee of a computed value keeps it in its register too: the next
+         * operation, usually destructive, then needs no copy of the pin. */
+        if (tee && v.kind == V_REG && is_float(v.type) == is_float(t)) {
+            push_reg(g, v.type, r);
+            return;
+        }
         free_reg(g, &v);
         if (tee)
             push(g, V_LOCAL, t)->local = i;
