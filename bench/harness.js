@@ -26,6 +26,7 @@ const fs = require('fs');
 const path = require('path');
 const os = require('os');
 const { spawn, spawnSync } = require('child_process');
+const { codeSectionSize } = require('./wasm-file');
 
 const ROOT = path.resolve(__dirname, '..');
 const B = (...p) => path.join(ROOT, 'build', ...p);
@@ -219,22 +220,6 @@ function runBenchmark(name) {
 
 // --- compile speed ---------------------------------------------------------
 
-function codeSectionSize(file) {
-  const bytes = fs.readFileSync(file);
-  let p = 8;
-  const leb = () => {
-    let v = 0, shift = 0, b;
-    do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    return v;
-  };
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const size = leb();
-    if (id === 10) return size;
-    p += size;
-  }
-  return 0;
-}
 
 // Best of up to 3 fresh processes: one only when a compile takes over 1 s
 // (esbuild under TurboFan, about 9 s), and two when the first two agree
@@ -295,7 +280,7 @@ function compileRows(names) {
   const rows = [];
   for (const { module, kind, file } of files) {
     if (!fs.existsSync(file)) continue;
-    const code = codeSectionSize(file);
+    const code = codeSectionSize(fs.readFileSync(file));
     const row = { module, kind, file: path.relative(ROOT, file), code_bytes: code };
     for (const [runner, fn] of [['liftoff', (f) => v8Compile('liftoff', f)],
                                 ['turbofan', (f) => v8Compile('turbofan', f)],

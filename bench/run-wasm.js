@@ -22,22 +22,8 @@
 'use strict';
 const fs = require('fs');
 const { performance } = require('perf_hooks');
+const { codeSectionSize } = require('./wasm-file');
 
-function codeSectionSize(bytes) {
-  let p = 8;
-  const leb = () => {
-    let v = 0, shift = 0, b;
-    do { b = bytes[p++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    return v;
-  };
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const size = leb();
-    if (id === 10) return size;
-    p += size;
-  }
-  return 0;
-}
 
 // (module (func (export "f") (param i32) (result i32) local.get 0 i32.const 1 i32.add))
 const WARMUP = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0,
