@@ -370,6 +370,29 @@ out:
     return status;
 }
 
+/* For --dump: where each defined function starts in the dump, with its
+ * export name when it has one. */
+static void print_func_map(const wasm_module *m, const wasm_module_stats *s)
+{
+    uint32_t nimported = 0, nexports = wasm_module_export_count(m);
+    for (uint32_t i = 0; i < wasm_module_import_count(m); i++) {
+        wasm_import_info imp;
+        wasm_module_import(m, i, &imp);
+        nimported += imp.kind == WASM_EXTERN_FUNC;
+    }
+    for (uint32_t f = 0; s->func_start && f < s->functions; f++) {
+        wasm_export_info ex = { .name = "", .name_len = 0 };
+        for (uint32_t e = 0; e < nexports; e++) {
+            wasm_export_info x;
+            wasm_module_export(m, e, &x);
+            if (x.kind == WASM_EXTERN_FUNC && x.index == nimported + f)
+                ex = x;
+        }
+        printf("  func %u at 0x%x %.*s\n", nimported + f, s->func_start[f], (int)ex.name_len,
+               ex.name);
+    }
+}
+
 int coral_cmd_compile(int argc, char **argv)
 {
     unsigned flags = 0;
@@ -433,6 +456,7 @@ int coral_cmd_compile(int argc, char **argv)
             } else {
                 printf("machine code written to %s (objdump -D -b binary -mi386:x86-64 %s)\n",
                        dump, dump);
+                print_func_map(m, &s);
             }
             if (f)
                 fclose(f);

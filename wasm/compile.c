@@ -308,4 +308,5 @@ void wasm_module_get_stats(const wasm_module *m, wasm_module_stats *out)
         out->code_bytes += m->code[i].size;
     out->machine_bytes = c ? c->code_size : 0;
     out->machine_code = c ? c->code : NULL;
+    out->func_start = c ? c->func_start : NULL;
 }

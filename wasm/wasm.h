@@ -151,6 +151,7 @@ typedef struct wasm_module_stats {
     uint64_t code_bytes;         /* function bodies in the code section */
     uint64_t machine_bytes;      /* compiled code (0 when validate-only) */
     const uint8_t *machine_code; /* the code itself (read-only), for disassembly */
+    const uint32_t *func_start;  /* per defined function: its offset in machine_code */
 } wasm_module_stats;
 void wasm_module_get_stats(const wasm_module *module, wasm_module_stats *out);
 
