@@ -365,6 +365,17 @@ void x64_alu_mi(x64_asm *a, int op, bool w, x64_mem m, int32_t imm)
 }
 
 void x64_test_rr(x64_asm *a, bool w, int x, int y) { x64_enc_r(a, 0, w, 0x85, 1, y, x, false); }
+/* test r, imm: a mask of 0..255 tests the low byte (same ZF, shorter). */
+void x64_test_ri(x64_asm *a, bool w, int r, int32_t imm)
+{
+    if (imm >= 0 && imm <= 255) {
+        x64_enc_r(a, 0, false, 0xf6, 1, 0, r, true);
+        put8(a, (uint8_t)imm);
+    } else {
+        x64_enc_r(a, 0, w, 0xf7, 1, 0, r, false);
+        x64_u32(a, (uint32_t)imm);
+    }
+}
 void x64_imul_rr(x64_asm *a, bool w, int dst, int src) { x64_enc_r(a, 0, w, 0x0faf, 2, dst, src, false); }
 
 void x64_imul_rri(x64_asm *a, bool w, int dst, int src, int32_t imm)

@@ -123,6 +123,8 @@ void x64_alu_ri(x64_asm *a, int op, bool w, int dst, int32_t imm);
 void x64_alu_rm(x64_asm *a, int op, bool w, int dst, x64_mem m);  /* dst op= [m] */
 void x64_alu_mi(x64_asm *a, int op, bool w, x64_mem m, int32_t imm);
 void x64_test_rr(x64_asm *a, bool w, int x, int y);
+/* test r, imm (only ZF is meaningful: a mask of 0..255 tests the low byte) */
+void x64_test_ri(x64_asm *a, bool w, int r, int32_t imm);
 void x64_imul_rr(x64_asm *a, bool w, int dst, int src);
 void x64_imul_rri(x64_asm *a, bool w, int dst, int src, int32_t imm);
 void x64_div(x64_asm *a, bool w, bool is_signed, int src);      /* rdx:rax / src */

@@ -46,6 +46,7 @@ typedef struct val {
 } val;
 
 enum { C_BLOCK, C_LOOP, C_IF, C_FUNC };
+enum { FUSE_CMP, FUSE_TEST, FUSE_EQZ };
 
 typedef struct ctl {
     uint8_t kind;
@@ -116,12 +117,14 @@ struct cg {
 
     const uint8_t *p, *end;
 
-    /* A compare whose result feeds the next `if` or `br_if`: kept here
-     * instead of being turned into 0/1, so that the branch tests the
-     * flags directly (compare fused into branch). */
+    /* A compare whose result feeds the next `if`, `br_if` or `select`:
+     * kept here instead of being turned into 0/1, so that the consumer
+     * tests the flags directly (compare fused into branch or cmov). */
     struct {
-        bool active, eqz, w;
-        int cc;
+        bool active, w;
+        uint8_t how;             /* FUSE_CMP: cmp a, b; FUSE_TEST: test a, b
+                                    (an `and`); FUSE_EQZ: test a, a */
+        int cc;                  /* the condition for "true" */
         val a, b;
     } fuse;
 };
@@ -580,121 +583,431 @@ static void add_site(cg *g, int kind)
 
 /* ---- integer operations ---- */
 
+/* Peepholes here look at the next instruction or two (g->p) and consume
+ * them when they fold into the current one: a compare, an eqz or an `and`
+ * feeding a consumer of flags (if, br_if, select) becomes a fused
+ * compare; `x*3 + c` and `(x << k) + c` become one lea; an operation whose
+ * result goes straight into a pinned local (local.set/tee next) computes
+ * it in the local's register. docs/engine-backend.md lists them.
+ *
+ * An i32 value in a GPR always has its upper 32 bits zero (32-bit
+ * operations write them so); mem_operand and i64.extend_i32_u rely on it. */
+
+static void swap_vals(val *a, val *b)
+{
+    val t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* The condition that holds for (b, a) when cc holds for (a, b). */
+static int cc_swapped(int cc)
+{
+    switch (cc) {
+    case CC_L: return CC_G;
+    case CC_G: return CC_L;
+    case CC_LE: return CC_GE;
+    case CC_GE: return CC_LE;
+    case CC_B: return CC_A;
+    case CC_A: return CC_B;
+    case CC_BE: return CC_AE;
+    case CC_AE: return CC_BE;
+    default: return cc;
+    }
+}
+
+static bool is_imm(const val *v, bool w) { return v->kind == V_CONST && (!w || fits32(v->imm)); }
+
+/* The GPR an integer operand v reads as is: a local pinned to a GPR; -1
+ * otherwise (a float local seen through a reinterpret has to be moved). */
+static int gpin(cg *g, const val *v)
+{
+    return pin_of(g, v) >= 0 && !pin_is_xmm(g, v) ? pin_of(g, v) : -1;
+}
+
+/* Whether v refers to local i (a pinned local's register, say). */
+static bool is_local(const val *v, uint32_t i) { return v->kind == V_LOCAL && v->local == i; }
+
+/* Copies integer v (any kind) into register r; v's own register, if any,
+ * is freed. r is not marked used (it is a pinned local's register). */
+static void load_into(cg *g, val *v, int r)
+{
+    bool w = is_w(v->type);
+    if (v->kind == V_REG) {
+        if (v->reg != r)
+            x64_mov_rr(g->a, w, r, v->reg);
+        free_reg(g, v);
+    } else if (v->kind == V_CONST) {
+        x64_mov_ri(g->a, w, r, v->imm);
+    } else if (pin_of(g, v) >= 0) {
+        if (gpin(g, v) != r)
+            load_pinned(g, v, r);
+    } else {
+        x64_load(g->a, w, r, val_mem(g, v));
+    }
+}
+
+/* A register holding integer operand v, for reading only. A frame slot
+ * is loaded with a plain mov (into r11) rather than used as a memory
+ * operand: locals that miss a pinned register are mostly loop-carried
+ * through their slot, and on Zen 4 a mov from [rbp+disp] right after the
+ * store is nearly free (memory renaming) while a load-op is not: sha256
+ * ran 20% faster, crc and lz 6% (docs/engine-backend.md). */
+static int read_reg(cg *g, val *v)
+{
+    if (is_mem(g, v)) {
+        x64_load(g->a, is_w(v->type), R11, val_mem(g, v));
+        return R11;
+    }
+    return src_reg(g, v);
+}
+
+/* Skips the i32.eqz instructions at g->p (each inverts *cc) when an `if`,
+ * `br_if` or `select` follows them: that instruction can then test the
+ * flags of the compare being compiled. Leaves g->p alone otherwise. */
+static bool flags_ahead(cg *g, int *cc)
+{
+    const uint8_t *p = g->p;
+    int c = *cc;
+    while (p < g->end && *p == 0x45) {
+        p++;
+        c ^= 1;                  /* x86 conditions come in pairs: cc ^ 1 is the opposite */
+    }
+    if (p >= g->end || !(*p == 0x04 || *p == 0x0d || *p == 0x1b || *p == 0x1c))
+        return false;
+    g->p = p;
+    *cc = c;
+    return true;
+}
+
+static void set_fuse(cg *g, int how, bool w, int cc, const val *a, const val *b)
+{
+    g->fuse.active = true;
+    g->fuse.how = (uint8_t)how;
+    g->fuse.w = w;
+    g->fuse.cc = cc;
+    g->fuse.a = *a;
+    if (b)
+        g->fuse.b = *b;
+}
+
+/* When the next instruction is local.set or local.tee of a pinned local
+ * of type t, consumes it and returns the local (entries on the stack that
+ * still refer to it are flushed first); -1 otherwise. */
+static int64_t direct_local(cg *g, uint8_t t, bool *tee)
+{
+    if (g->p >= g->end || (g->p[0] != 0x21 && g->p[0] != 0x22))
+        return -1;
+    const uint8_t *save = g->p;
+    *tee = g->p[0] == 0x22;
+    g->p++;
+    uint32_t li = rd_u32(g);
+    if (g->failed || li >= g->nparams + g->nlocals || g->lpin[li] < 0 || g->ltypes[li] != t) {
+        g->p = save;
+        return -1;
+    }
+    flush_local(g, li);
+    return li;
+}
+
+static void push_direct(cg *g, uint8_t t, uint32_t li, bool tee)
+{
+    if (tee)
+        push(g, V_LOCAL, t)->local = li;
+}
+
+/* An integer constant `iN.const c; iN.add` (or sub) next: consumes both
+ * and returns c (negated for sub) in *c when it fits a displacement. */
+static bool add_const_ahead(cg *g, bool w, int32_t *c)
+{
+    if (g->end - g->p < 3 || g->p[0] != (w ? 0x42 : 0x41))
+        return false;
+    const uint8_t *save = g->p;
+    g->p++;
+    int64_t v = rd_sleb(g);
+    uint8_t add = w ? 0x7c : 0x6a, sub = w ? 0x7d : 0x6b;
+    if (!g->failed && g->p < g->end && (g->p[0] == add || g->p[0] == sub)) {
+        uint64_t d = g->p[0] == add ? (uint64_t)v : -(uint64_t)v;
+        if (!w || fits32(d)) {      /* a 32-bit lea wraps like i32.add */
+            g->p++;
+            *c = (int32_t)(uint32_t)d;
+            return true;
+        }
+    }
+    g->p = save;
+    return false;
+}
+
+/* Emits `op r, b` for an ALU operation with any kind of right operand. */
+static void alu_r_val(cg *g, int op, bool w, int r, val *b)
+{
+    if (is_imm(b, w)) {
+        x64_alu_ri(g->a, op, w, r, (int32_t)b->imm);
+    } else {
+        x64_alu_rr(g->a, op, w, r, read_reg(g, b));
+        free_reg(g, b);
+    }
+}
+
+/* `and` whose result is only tested (eqz, if, br_if, select next):
+ * a fused test instead. */
+static bool and_as_test(cg *g, bool w, const val *a, const val *b)
+{
+    const uint8_t *save = g->p;
+    int cc = CC_NE;
+    if (w) {
+        if (g->p >= g->end || g->p[0] != 0x50)   /* i64.eqz */
+            return false;
+        g->p++;
+        cc = CC_E;
+    }
+    if (!flags_ahead(g, &cc)) {
+        g->p = save;
+        return false;
+    }
+    set_fuse(g, FUSE_TEST, w, cc, a, b);
+    return true;
+}
+
 static void int_binop(cg *g, bool w, int op)
 {
     val b = pop(g), a = pop(g);
-    /* A pinned local plus a constant: one lea instead of mov + add. */
-    if (op == ALU_ADD && b.kind == V_CONST && (!w || fits32(b.imm)) && pin_of(g, &a) >= 0 &&
-        !pin_is_xmm(g, &a) && !is_float(a.type)) {
+    uint8_t t = w ? WASM_I64 : WASM_I32;
+    bool comm = op != ALU_SUB;
+    /* Constants go right, registers we may overwrite go left. */
+    if (comm && ((a.kind == V_CONST && b.kind != V_CONST) ||
+                 (a.kind != V_REG && b.kind == V_REG && !is_mem(g, &a))))
+        swap_vals(&a, &b);
+    if (op == ALU_AND && and_as_test(g, w, &a, &b))
+        return;
+    bool tee;
+    int64_t li = a.kind != V_REG ? direct_local(g, t, &tee) : -1;
+    if (li >= 0) {
+        /* Straight into the pinned local: `add ebx, 1` for x = x + 1. */
+        if (!is_local(&a, (uint32_t)li) && is_local(&b, (uint32_t)li)) {
+            if (comm) {
+                swap_vals(&a, &b);
+            } else {               /* x = y - x: through a scratch register */
+                int r = to_reg(g, &a);
+                alu_r_val(g, op, w, r, &b);
+                x64_mov_rr(g->a, w, g->lpin[li], r);
+                free_reg(g, &a);
+                push_direct(g, t, (uint32_t)li, tee);
+                return;
+            }
+        }
+        int d = g->lpin[li];
+        int pa = gpin(g, &a), pb = gpin(g, &b);
+        if (op == ALU_ADD && is_imm(&b, w) && pa >= 0 && pa != d) {
+            x64_lea(g->a, w, d, x64_m(pa, (int32_t)b.imm));
+        } else if (op == ALU_ADD && pa >= 0 && pa != d && pb >= 0 && pb != d) {
+            x64_lea(g->a, w, d, x64_mi(pa, pb, 1, 0));
+        } else {
+            load_into(g, &a, d);
+            alu_r_val(g, op, w, d, &b);
+        }
+        push_direct(g, t, (uint32_t)li, tee);
+        return;
+    }
+    /* A pinned local plus a constant or another pinned local: one lea
+     * instead of mov + add. */
+    int pa = gpin(g, &a);
+    if (pa >= 0 && (op == ALU_ADD || op == ALU_SUB) && is_imm(&b, w)) {
+        uint64_t c = op == ALU_ADD ? b.imm : -b.imm;
+        if (!w || fits32(c)) {
+            int d = alloc_gpr(g);
+            x64_lea(g->a, w, d, x64_m(pa, (int32_t)c));
+            push_reg(g, t, d);
+            return;
+        }
+    }
+    if (pa >= 0 && op == ALU_ADD && gpin(g, &b) >= 0) {
         int d = alloc_gpr(g);
-        x64_lea(g->a, w, d, x64_m(pin_of(g, &a), (int32_t)b.imm));
-        push_reg(g, w ? WASM_I64 : WASM_I32, d);
+        x64_lea(g->a, w, d, x64_mi(pa, gpin(g, &b), 1, 0));
+        push_reg(g, t, d);
         return;
     }
     int r = to_reg(g, &a);
-    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
-        x64_alu_ri(g->a, op, w, r, (int32_t)b.imm);
-    } else if (is_mem(g, &b)) {
-        x64_alu_rm(g->a, op, w, r, val_mem(g, &b));
+    if (op == ALU_XOR && b.kind == V_CONST && (w ? b.imm == ~0ull : (uint32_t)b.imm == ~0u))
+        x64_not(g->a, w, r);
+    else
+        alu_r_val(g, op, w, r, &b);
+    push_reg(g, t, r);
+}
+
+/* x * 3, 5 or 9 (as lea) and x * 2^k (as shl or lea), with a constant
+ * added next folded into the lea. Returns false for other multipliers. */
+static bool mul_by_lea(cg *g, bool w, val *a, uint64_t m)
+{
+    uint8_t t = w ? WASM_I64 : WASM_I32;
+    int scale = 0, k = 0;
+    bool base = false;
+    if (m == 3 || m == 5 || m == 9) {
+        scale = (int)m - 1;
+        base = true;
+    } else if (m == 2) {
+        scale = 1;
+        base = true;
+    } else if (m == 4 || m == 8) {
+        scale = (int)m;
+    } else if (m > 1 && !(m & (m - 1))) {
+        while ((1ull << k) != m)
+            k++;
+        if (k >= (w ? 64 : 32))
+            return false;
     } else {
-        int rb = src_reg(g, &b);
-        x64_alu_rr(g->a, op, w, r, rb);
-        free_reg(g, &b);
+        return false;
     }
-    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+    if (k) {                     /* a plain shift */
+        bool tee;
+        int64_t li = a->kind != V_REG ? direct_local(g, t, &tee) : -1;
+        int d = li >= 0 ? g->lpin[li] : to_reg(g, a);
+        if (li >= 0)
+            load_into(g, a, d);
+        x64_shift_ri(g->a, SH_SHL, w, d, (uint8_t)k);
+        if (li >= 0)
+            push_direct(g, t, (uint32_t)li, tee);
+        else
+            push_reg(g, t, d);
+        return true;
+    }
+    int32_t c = 0;
+    add_const_ahead(g, w, &c);
+    bool tee;
+    int64_t li = a->kind != V_REG ? direct_local(g, t, &tee) : -1;
+    int s, d;
+    if (li >= 0) {
+        d = g->lpin[li];
+        s = a->kind == V_CONST || is_mem(g, a) ? (load_into(g, a, d), d) : src_reg(g, a);
+    } else {
+        s = src_reg(g, a);
+        d = a->kind == V_REG ? a->reg : alloc_gpr(g);
+    }
+    x64_lea(g->a, w, d, x64_mi(base ? s : -1, s, scale, c));
+    if (li >= 0)
+        push_direct(g, t, (uint32_t)li, tee);
+    else
+        push_reg(g, t, d);
+    return true;
 }
 
 static void int_mul(cg *g, bool w)
 {
     val b = pop(g), a = pop(g);
-    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
-        int ra = to_reg(g, &a);
-        x64_imul_rri(g->a, w, ra, ra, (int32_t)b.imm);
-        push_reg(g, w ? WASM_I64 : WASM_I32, ra);
+    uint8_t t = w ? WASM_I64 : WASM_I32;
+    if ((a.kind == V_CONST && b.kind != V_CONST) || (a.kind != V_REG && b.kind == V_REG))
+        swap_vals(&a, &b);
+    if (b.kind == V_CONST && mul_by_lea(g, w, &a, w ? b.imm : (uint32_t)b.imm))
+        return;
+    if (is_imm(&b, w)) {
+        /* Three-operand imul: the source may be a pinned local. */
+        int s = a.kind == V_REG || is_mem(g, &a) ? to_reg(g, &a) : src_reg(g, &a);
+        int d = a.kind == V_REG ? s : alloc_gpr(g);
+        x64_imul_rri(g->a, w, d, s, (int32_t)b.imm);
+        push_reg(g, t, d);
         return;
     }
     int r = to_reg(g, &a);
-    if (is_mem(g, &b)) {
-        x64_enc_m(g->a, 0, w, 0x0faf, 2, r, val_mem(g, &b));
-    } else {
-        int rb = src_reg(g, &b);
-        x64_imul_rr(g->a, w, r, rb);
-        free_reg(g, &b);
-    }
-    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+    x64_imul_rr(g->a, w, r, read_reg(g, &b));
+    free_reg(g, &b);
+    push_reg(g, t, r);
 }
 
-/* Is the next instruction one that can test flags directly? */
-static bool next_is_branch(cg *g)
-{
-    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d);
-}
-
-/* Emits the pending fused compare; returns its condition code. */
+/* Emits the pending fused compare or test; returns its condition code.
+ * Nothing that changes the flags may come between this and their use. */
 static int emit_fused(cg *g)
 {
     val a = g->fuse.a, b = g->fuse.b;
     bool w = g->fuse.w;
+    int cc = g->fuse.cc;
     g->fuse.active = false;
+    if (g->fuse.how != FUSE_EQZ && a.kind == V_CONST && b.kind != V_CONST) {
+        swap_vals(&a, &b);
+        cc = cc_swapped(cc);     /* test is symmetric: E/NE are unchanged */
+    }
     int r = src_reg(g, &a);      /* only read: a pinned local serves as is */
-    if (g->fuse.eqz) {
+    if (g->fuse.how == FUSE_EQZ) {
         x64_test_rr(g->a, w, r, r);
-    } else if (b.kind == V_CONST && (!w || fits32(b.imm))) {
+    } else if (g->fuse.how == FUSE_TEST) {
+        if (is_imm(&b, w))
+            x64_test_ri(g->a, w, r, (int32_t)b.imm);
+        else
+            x64_test_rr(g->a, w, r, read_reg(g, &b));
+    } else if (is_imm(&b, w)) {
         x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
-    } else if (is_mem(g, &b)) {
-        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
     } else {
-        int rb = src_reg(g, &b);
-        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
+        x64_alu_rr(g->a, ALU_CMP, w, r, read_reg(g, &b));
     }
     free_reg(g, &a);
-    free_reg(g, &b);
-    return g->fuse.cc;
+    if (g->fuse.how != FUSE_EQZ)
+        free_reg(g, &b);
+    return cc;
 }
 
+/* A 0/1 result from the flags: into a fresh register cleared before the
+ * compare when there is one (no movzx), else into an operand's register. */
 static void int_cmp(cg *g, bool w, int cc)
 {
     val b = pop(g), a = pop(g);
-    if (next_is_branch(g)) {
-        g->fuse.active = true;
-        g->fuse.eqz = false;
-        g->fuse.w = w;
-        g->fuse.cc = cc;
-        g->fuse.a = a;
-        g->fuse.b = b;
+    if (flags_ahead(g, &cc)) {
+        set_fuse(g, FUSE_CMP, w, cc, &a, &b);
         return;
     }
-    int r = to_reg(g, &a);
-    if (b.kind == V_CONST && (!w || fits32(b.imm))) {
-        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
-    } else if (is_mem(g, &b)) {
-        x64_alu_rm(g->a, ALU_CMP, w, r, val_mem(g, &b));
-    } else {
-        int rb = src_reg(g, &b);
-        x64_alu_rr(g->a, ALU_CMP, w, r, rb);
-        free_reg(g, &b);
+    if (a.kind == V_CONST && b.kind != V_CONST) {
+        swap_vals(&a, &b);
+        cc = cc_swapped(cc);
     }
-    x64_setcc(g->a, cc, r);
-    x64_movzx8_rr(g->a, r, r);
-    push_reg(g, WASM_I32, r);
+    int d = -1;
+    bool fresh = a.kind != V_REG && b.kind != V_REG;
+    if (fresh) {
+        d = alloc_gpr(g);
+        x64_alu_rr(g->a, ALU_XOR, false, d, d);
+    }
+    int r = src_reg(g, &a);
+    if (is_imm(&b, w))
+        x64_alu_ri(g->a, ALU_CMP, w, r, (int32_t)b.imm);
+    else
+        x64_alu_rr(g->a, ALU_CMP, w, r, read_reg(g, &b));
+    if (!fresh) {
+        /* one operand is a register: it takes the result */
+        d = a.kind == V_REG ? a.reg : b.reg;
+        if (a.kind == V_REG)
+            free_reg(g, &b);
+        x64_setcc(g->a, cc, d);
+        x64_movzx8_rr(g->a, d, d);
+    } else {
+        free_reg(g, &a);
+        free_reg(g, &b);
+        x64_setcc(g->a, cc, d);
+    }
+    push_reg(g, WASM_I32, d);
 }
 
 static void int_eqz(cg *g, bool w)
 {
     val a = pop(g);
-    if (next_is_branch(g)) {
-        g->fuse.active = true;
-        g->fuse.eqz = true;
-        g->fuse.w = w;
-        g->fuse.cc = CC_E;
-        g->fuse.a = a;
+    int cc = CC_E;
+    if (flags_ahead(g, &cc)) {
+        set_fuse(g, FUSE_EQZ, w, cc, &a, NULL);
         return;
     }
-    int r = to_reg(g, &a);
+    int d = -1;
+    bool fresh = a.kind != V_REG;
+    if (fresh) {
+        d = alloc_gpr(g);
+        x64_alu_rr(g->a, ALU_XOR, false, d, d);
+    }
+    int r = src_reg(g, &a);
     x64_test_rr(g->a, w, r, r);
-    x64_setcc(g->a, CC_E, r);
-    x64_movzx8_rr(g->a, r, r);
-    push_reg(g, WASM_I32, r);
+    if (fresh) {
+        free_reg(g, &a);
+        x64_setcc(g->a, CC_E, d);
+    } else {
+        d = r;
+        x64_setcc(g->a, CC_E, d);
+        x64_movzx8_rr(g->a, d, d);
+    }
+    push_reg(g, WASM_I32, d);
 }
 
 static void int_shift(cg *g, bool w, int op)
@@ -703,22 +1016,31 @@ static void int_shift(cg *g, bool w, int op)
     uint8_t t = w ? WASM_I64 : WASM_I32;
     if (b.kind == V_CONST) {
         uint8_t k = (uint8_t)(b.imm & (w ? 63 : 31));
-        /* i32 (x << 1..3) + const, the usual array address: one 32-bit lea
-         * (it wraps at 32 bits as the two Wasm operations do). */
-        if (!w && op == SH_SHL && k >= 1 && k <= 3 && g->end - g->p >= 3 && g->p[0] == 0x41 &&
-            (a.kind == V_REG || (pin_of(g, &a) >= 0 && !pin_is_xmm(g, &a)))) {
-            const uint8_t *save = g->p;
-            g->p++;
-            int32_t c = (int32_t)rd_sleb(g);
-            if (!g->failed && g->p < g->end && g->p[0] == 0x6a) {
-                g->p++;
-                int s = src_reg(g, &a);
-                int d = a.kind == V_REG ? a.reg : alloc_gpr(g);
-                x64_lea(g->a, false, d, x64_mi(-1, s, 1 << k, c));
-                push_reg(g, t, d);
-                return;
-            }
-            g->p = save;
+        if (k == 0) {            /* a shift by 0 (mod width): the value, kept clean */
+            int r = to_reg(g, &a);
+            if (!w)
+                x64_mov_rr(g->a, false, r, r);
+            push_reg(g, t, r);
+            return;
+        }
+        /* (x << 1..3) + const, the usual array address: one lea (a 32-bit
+         * lea wraps at 32 bits as the two Wasm operations do). */
+        int32_t c;
+        if (op == SH_SHL && k <= 3 && (a.kind == V_REG || gpin(g, &a) >= 0) &&
+            add_const_ahead(g, w, &c)) {
+            int s = src_reg(g, &a);
+            int d = a.kind == V_REG ? a.reg : alloc_gpr(g);
+            x64_lea(g->a, w, d, x64_mi(-1, s, 1 << k, c));
+            push_reg(g, t, d);
+            return;
+        }
+        bool tee;
+        int64_t li = a.kind != V_REG ? direct_local(g, t, &tee) : -1;
+        if (li >= 0) {
+            load_into(g, &a, g->lpin[li]);
+            x64_shift_ri(g->a, op, w, g->lpin[li], k);
+            push_direct(g, t, (uint32_t)li, tee);
+            return;
         }
         int r = to_reg(g, &a);
         x64_shift_ri(g->a, op, w, r, k);
@@ -1469,7 +1791,7 @@ static void op_block(cg *g, int kind)
     bool fused = kind == C_IF && g->fuse.active;
     if (kind == C_IF && !fused) {
         cond = pop(g);
-        rc = to_reg(g, &cond);
+        rc = src_reg(g, &cond);      /* a pinned local is tested in place */
     }
     spill_all(g);
     if (g->sp < np) {
@@ -1618,7 +1940,7 @@ static void op_br_if(cg *g, uint32_t depth)
         cc = emit_fused(g);
     } else {
         val c = pop(g);
-        int rc = to_reg(g, &c);
+        int rc = src_reg(g, &c);     /* a pinned local is tested in place */
         spill_all(g);
         x64_test_rr(g->a, false, rc, rc);
         free_reg(g, &c);
@@ -1840,23 +2162,43 @@ static void op_table_access(cg *g, bool set, uint32_t t)
     }
 }
 
+/* select: a cmov (a jump over a move for XMM values). A fused compare
+ * supplies the condition directly. The operand already in a register we
+ * own takes the result, so that the other one is only read. */
 static void op_select(cg *g)
 {
-    val c = pop(g), b = pop(g), a = pop(g);
-    int rc = to_reg(g, &c);
-    int ra = to_reg(g, &a), rb = to_reg(g, &b);
-    x64_test_rr(g->a, false, rc, rc);
+    bool fused = g->fuse.active;
+    val c;
+    if (!fused)
+        c = pop(g);
+    val b = pop(g), a = pop(g);
+    int rc = fused ? -1 : to_reg(g, &c);
+    bool keep_a = true;          /* the destination holds a (else b) */
+    if (a.kind != V_REG && b.kind == V_REG) {
+        swap_vals(&a, &b);
+        keep_a = false;
+    }
+    int rd = to_reg(g, &a), rs = src_reg(g, &b);
+    int cc = CC_NE;              /* when true, the result is the first operand */
+    if (fused) {
+        cc = emit_fused(g);
+    } else {
+        x64_test_rr(g->a, false, rc, rc);
+        free_reg(g, &c);
+    }
+    if (!keep_a)
+        cc ^= 1;
+    /* Now: cc true -> keep rd, else take rs. */
     if (is_xmm(a.type)) {
         uint32_t l = x64_label(g->a);
-        x64_jcc(g->a, CC_NE, l);
-        x64_movaps(g->a, ra, rb);
+        x64_jcc(g->a, cc, l);
+        x64_movaps(g->a, rd, rs);
         x64_bind(g->a, l);
     } else {
-        x64_cmov(g->a, CC_E, is_w(a.type), ra, rb);
+        x64_cmov(g->a, cc ^ 1, is_w(a.type), rd, rs);
     }
-    free_reg(g, &c);
     free_reg(g, &b);
-    push_reg(g, a.type, ra);
+    push_reg(g, a.type, rd);
 }
 
 static void op_local_set(cg *g, uint32_t i, bool tee)
@@ -1904,6 +2246,27 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
         push_reg(g, v.type, r);
     else
         free_reg(g, &v);
+}
+
+/* After i32.wrap_i64 of a register: whether the next instruction (after
+ * at most one i32.const or local.get, which emit nothing) is one whose
+ * 32-bit form reads only the low half of its operands and writes a clean
+ * result: then the wrap needs no instruction. */
+static bool low32_ahead(cg *g)
+{
+    const uint8_t *p = g->p;
+    if (p < g->end && (*p == 0x41 || *p == 0x20)) {
+        p++;
+        while (p < g->end && (*p & 0x80))
+            p++;
+        p++;
+    }
+    if (p >= g->end)
+        return false;
+    uint8_t op = *p;
+    return (op >= 0x45 && op <= 0x4f) ||   /* i32.eqz, compares */
+           (op >= 0x6a && op <= 0x6c) ||   /* add, sub, mul */
+           (op >= 0x71 && op <= 0x78);     /* and, or, xor, shifts, rotates */
 }
 
 static void compile_op(cg *g, uint8_t op)
@@ -2100,7 +2463,10 @@ static void compile_op(cg *g, uint8_t op)
             /* little-endian: the low half is at the same address */
             push(g, a.kind, WASM_I32)->local = a.local;
         } else {
-            x64_mov_rr(g->a, false, a.reg, a.reg);
+            /* The upper half is cleared unless the next instruction only
+             * reads the low 32 bits anyway. */
+            if (!low32_ahead(g))
+                x64_mov_rr(g->a, false, a.reg, a.reg);
             push_reg(g, WASM_I32, a.reg);
         }
         break;
@@ -2115,8 +2481,18 @@ static void compile_op(cg *g, uint8_t op)
             push_const(g, WASM_I64, (uint64_t)(int64_t)(int32_t)(uint32_t)a.imm);
             break;
         }
-        int r = to_reg(g, &a);
-        x64_movsxd_rr(g->a, r, r);
+        int r;
+        if (a.kind == V_REG) {
+            r = a.reg;
+            x64_movsxd_rr(g->a, r, r);
+        } else if (is_mem(g, &a)) {
+            r = alloc_gpr(g);
+            x64_load32s(g->a, r, val_mem(g, &a));
+        } else {
+            int s = src_reg(g, &a);
+            r = a.kind == V_REG ? s : alloc_gpr(g);
+            x64_movsxd_rr(g->a, r, s);
+        }
         push_reg(g, WASM_I64, r);
         break;
     }
@@ -2124,11 +2500,14 @@ static void compile_op(cg *g, uint8_t op)
         val a = pop(g);
         if (a.kind == V_CONST) {
             push_const(g, WASM_I64, (uint32_t)a.imm);
-            break;
+        } else if (a.kind == V_REG) {
+            push_reg(g, WASM_I64, a.reg);       /* already zero-extended */
+        } else if (gpin(g, &a) >= 0) {
+            /* the pinned register is zero-extended too: read as 64 bits */
+            push(g, V_LOCAL, WASM_I64)->local = a.local;
+        } else {
+            push_reg(g, WASM_I64, to_reg(g, &a));  /* a 32-bit load */
         }
-        int r = to_reg(g, &a);
-        x64_mov_rr(g->a, false, r, r);
-        push_reg(g, WASM_I64, r);
         break;
     }
     case 0xae: f_trunc(g, false, true, true, false); break;
