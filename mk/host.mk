@@ -201,3 +201,11 @@ $(BUILD)/spec-selftest/selftest.json: tests/spec/selftest.wast
 	@wast2json $< -o $@ || { rm -f $@; exit 1; }
 
 TEST_BUILD += $(BUILD)/spec-selftest/selftest.json
+
+# The back end's own script (tests/steps/23-codegen-wast): its peepholes
+# against their unfused forms (tests/spec/codegen.py writes the .wast).
+$(BUILD)/spec-codegen/codegen.json: tests/spec/codegen.wast
+	@mkdir -p $(dir $@)
+	@wast2json $< -o $@ || { rm -f $@; exit 1; }
+
+TEST_BUILD += $(BUILD)/spec-codegen/codegen.json

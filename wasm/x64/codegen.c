@@ -2502,8 +2502,9 @@ static void compile_op(cg *g, uint8_t op)
             push_const(g, WASM_I64, (uint32_t)a.imm);
         } else if (a.kind == V_REG) {
             push_reg(g, WASM_I64, a.reg);       /* already zero-extended */
-        } else if (gpin(g, &a) >= 0) {
-            /* the pinned register is zero-extended too: read as 64 bits */
+        } else if (gpin(g, &a) >= 0 && g->ltypes[a.local] == WASM_I32) {
+            /* an i32 local's register is zero-extended too: read as 64
+             * bits (not so an i64 local seen through i32.wrap_i64) */
             push(g, V_LOCAL, WASM_I64)->local = a.local;
         } else {
             push_reg(g, WASM_I64, to_reg(g, &a));  /* a 32-bit load */
