@@ -774,9 +774,12 @@ static void int_binop(cg *g, bool w, int op)
     val b = pop(g), a = pop(g);
     uint8_t t = w ? WASM_I64 : WASM_I32;
     bool comm = op != ALU_SUB;
-    /* Constants go right, registers we may overwrite go left. */
+    /* Constants go right, registers we may overwrite go left, and a frame
+     * slot goes left of a pinned register (loaded by the mov that copies
+     * the left operand anyway). */
     if (comm && ((a.kind == V_CONST && b.kind != V_CONST) ||
-                 (a.kind != V_REG && b.kind == V_REG && !is_mem(g, &a))))
+                 (a.kind != V_REG && b.kind == V_REG && !is_mem(g, &a)) ||
+                 (gpin(g, &a) >= 0 && is_mem(g, &b))))
         swap_vals(&a, &b);
     if (op == ALU_AND && and_as_test(g, w, &a, &b))
         return;
@@ -796,6 +799,8 @@ static void int_binop(cg *g, bool w, int op)
                 return;
             }
         }
+        if (comm && is_mem(g, &b) && !is_mem(g, &a) && !is_local(&a, (uint32_t)li))
+            swap_vals(&a, &b);   /* mov d, [slot]; op d, reg */
         int d = g->lpin[li];
         int pa = gpin(g, &a), pb = gpin(g, &b);
         if (op == ALU_ADD && is_imm(&b, w) && pa >= 0 && pa != d) {
@@ -1010,6 +1015,84 @@ static void int_eqz(cg *g, bool w)
     push_reg(g, WASM_I32, d);
 }
 
+/* x << k (k = 1..3) that an add takes next, the usual array address:
+ * one lea [base + x*2^k + disp] (a 32-bit lea wraps at 32 bits as the
+ * Wasm operations do). The other addend is a constant next (`iN.const c;
+ * iN.add`), a local next (`local.get; iN.add`) or the entry below on the
+ * stack (`iN.add` right after). The result may go straight into a pinned
+ * local. Returns false, having consumed nothing, otherwise. */
+static bool shl_add_lea(cg *g, bool w, val *a, uint8_t k)
+{
+    uint8_t t = w ? WASM_I64 : WASM_I32, add = w ? 0x7c : 0x6a;
+    int32_t c = 0;
+    val base;
+    bool has_base = false;
+    if (add_const_ahead(g, w, &c)) {
+        /* x*2^k + c */
+    } else if (g->end - g->p >= 3 && g->p[0] == 0x20) {
+        const uint8_t *save = g->p;
+        g->p++;
+        uint32_t l = rd_u32(g);
+        if (g->failed || l >= g->nparams + g->nlocals || g->ltypes[l] != t || g->p >= g->end ||
+            *g->p != add) {
+            g->p = save;
+            return false;
+        }
+        g->p++;
+        lib_memset(&base, 0, sizeof base);
+        base.kind = V_LOCAL;
+        base.type = t;
+        base.local = l;
+        has_base = true;
+    } else if (g->p < g->end && *g->p == add && g->sp > 0) {
+        g->p++;
+        base = pop(g);
+        has_base = true;
+        if (is_imm(&base, w)) {
+            c = (int32_t)base.imm;
+            has_base = false;
+        }
+    } else {
+        return false;
+    }
+    /* Registers first (an allocation may spill through r11), r11 last. */
+    int s = a->kind == V_REG ? a->reg : gpin(g, a) >= 0 ? gpin(g, a) : to_reg(g, a);
+    if (has_base && base.kind != V_REG && !is_mem(g, &base) && gpin(g, &base) < 0)
+        to_reg(g, &base);        /* a large constant, a reinterpreted float local */
+    bool tee;
+    int64_t li = direct_local(g, t, &tee);
+    int d;
+    if (li >= 0)
+        d = g->lpin[li];
+    else if (has_base && base.kind == V_REG)
+        d = base.reg;
+    else if (a->kind == V_REG)
+        d = a->reg;
+    else
+        d = alloc_gpr(g);
+    int rb = -1;
+    if (has_base) {
+        if (base.kind == V_REG) {
+            rb = base.reg;
+        } else if (gpin(g, &base) >= 0) {
+            rb = gpin(g, &base);
+        } else {
+            x64_load(g->a, w, R11, val_mem(g, &base));
+            rb = R11;
+        }
+    }
+    x64_lea(g->a, w, d, x64_mi(rb, s, 1 << k, c));
+    if (a->kind == V_REG && a->reg != d)
+        free_reg(g, a);
+    if (has_base && base.kind == V_REG && base.reg != d)
+        free_reg(g, &base);
+    if (li >= 0)
+        push_direct(g, t, (uint32_t)li, tee);
+    else
+        push_reg(g, t, d);
+    return true;
+}
+
 static void int_shift(cg *g, bool w, int op)
 {
     val b = pop(g), a = pop(g);
@@ -1023,17 +1106,8 @@ static void int_shift(cg *g, bool w, int op)
             push_reg(g, t, r);
             return;
         }
-        /* (x << 1..3) + const, the usual array address: one lea (a 32-bit
-         * lea wraps at 32 bits as the two Wasm operations do). */
-        int32_t c;
-        if (op == SH_SHL && k <= 3 && (a.kind == V_REG || gpin(g, &a) >= 0) &&
-            add_const_ahead(g, w, &c)) {
-            int s = src_reg(g, &a);
-            int d = a.kind == V_REG ? a.reg : alloc_gpr(g);
-            x64_lea(g->a, w, d, x64_mi(-1, s, 1 << k, c));
-            push_reg(g, t, d);
+        if (op == SH_SHL && k <= 3 && shl_add_lea(g, w, &a, k))
             return;
-        }
         bool tee;
         int64_t li = a.kind != V_REG ? direct_local(g, t, &tee) : -1;
         if (li >= 0) {
