@@ -2339,7 +2339,7 @@ static bool low32_ahead(cg *g)
         return false;
     uint8_t op = *p;
     return (op >= 0x45 && op <= 0x4f) ||   /* i32.eqz, compares */
-           (op >= 0x6a && op <= 0x6c) ||   /* add, sub, mul */
+           (op >= 0x6a && op <= 0x70) ||   /* add, sub, mul, div, rem */
            (op >= 0x71 && op <= 0x78);     /* and, or, xor, shifts, rotates */
 }
 
