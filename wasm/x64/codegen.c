@@ -4,11 +4,12 @@
  * One pass over the bytecode with an abstract operand stack: each entry is
  * a constant, a register, a reference to a local, or a value in its home
  * slot in the frame; entries are materialized only when an instruction
- * consumes them, so constants become immediates and locals become memory
- * operands. At control-flow boundaries (blocks, branches, calls) every
- * entry is written to its home slot: that is the canonical state every
- * label expects, which keeps merges trivial. A compare feeding `if` or
- * `br_if` branches on the flags. Before the pass, a quick scan weighs the
+ * consumes them, so constants become immediates and pinned locals
+ * register operands. At control-flow boundaries (blocks, branches, calls)
+ * every entry is written to its home slot: that is the canonical state
+ * every label expects, which keeps merges trivial. A compare feeding `if`,
+ * `br_if` or `select` sets the flags its consumer tests (the integer
+ * peepholes are listed above int_binop). Before the pass, a quick scan weighs the
  * locals by use and loop depth, and the heaviest live in registers for
  * the whole function (three integer, six float: "pinned").
  *
