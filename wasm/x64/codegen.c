@@ -79,6 +79,20 @@ static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 #define SLOT_XPIN(k) (-(int32_t)(56 + 8 * (k)))
 #define NXMM 9
 
+/* Which local each pin register holds (NO_LOCAL: none). */
+#define NO_LOCAL UINT32_MAX
+typedef struct pinset {
+    uint32_t g[NPIN];            /* the local in pin_regs[k] */
+    uint32_t x[NXPIN];           /* the local in pin_xmms[k] */
+} pinset;
+
+/* A loop that is not inside another loop, and the locals it keeps in
+ * registers while control is inside it. */
+typedef struct pin_region {
+    const uint8_t *start;        /* the loop's block type byte */
+    pinset pins;
+} pin_region;
+
 struct cg {
     x64_asm *a;
     wasm_compiled *c;
@@ -96,9 +110,14 @@ struct cg {
     int8_t *lpin;                /* per local: its pinned register, or -1 */
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
-    uint32_t npinned, nxpinned;
-    uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
-    uint32_t gpin_local[NPIN];   /* the locals pinned to pin_regs[k] */
+    uint32_t *rweight;           /* per local: its weight inside the current region */
+    uint32_t *touched;           /* the locals with a weight in the current region */
+    uint32_t nsave_g, nsave_x;   /* pin registers saved by the prologue: a prefix */
+    pinset cur;                  /* what the pin registers hold here */
+    pinset outside;              /* ... outside every region */
+    pin_region *regions;         /* in code order */
+    uint32_t nregions, cap_regions, next_region;
+    int32_t region_ctl;          /* the ctl index of the region's loop, or -1 */
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -532,6 +551,80 @@ static void flush_local(cg *g, uint32_t i)
     for (uint32_t k = 0; k < g->sp; k++)
         if (g->stack[k].kind == V_LOCAL && g->stack[k].local == i)
             spill_entry(g, k);
+}
+
+/* ---- pin regions ----
+ *
+ * Each loop that is not inside another loop is a region with its own
+ * choice of pinned locals; outside the regions, another choice holds. On
+ * the way into a region (before its loop label) and on every way out
+ * (falling out of its end, a branch to a label outside it) the registers
+ * are switched: locals leaving a register go back to their slots, the
+ * incoming ones are loaded. A return needs no switch. */
+
+static void emit_pin_switch(cg *g, const pinset *from, const pinset *to)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (from->g[k] != to->g[k] && from->g[k] != NO_LOCAL)
+            x64_store(g->a, true, local_mem(g, from->g[k]), pin_regs[k]);
+    for (int k = 0; k < NXPIN; k++)
+        if (from->x[k] != to->x[k] && from->x[k] != NO_LOCAL)
+            x64_fstore(g->a, true, local_mem(g, from->x[k]), pin_xmms[k]);
+    for (int k = 0; k < NPIN; k++)
+        if (from->g[k] != to->g[k] && to->g[k] != NO_LOCAL)
+            load_typed(g, g->ltypes[to->g[k]], pin_regs[k], local_mem(g, to->g[k]));
+    for (int k = 0; k < NXPIN; k++)
+        if (from->x[k] != to->x[k] && to->x[k] != NO_LOCAL)
+            load_typed(g, g->ltypes[to->x[k]], pin_xmms[k], local_mem(g, to->x[k]));
+}
+
+/* Makes `to` what the pin registers hold from here on (no code). */
+static void set_pins(cg *g, const pinset *to)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (g->cur.g[k] != NO_LOCAL)
+            g->lpin[g->cur.g[k]] = -1;
+    for (int k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            g->lpin[g->cur.x[k]] = -1;
+    g->cur = *to;
+    for (int k = 0; k < NPIN; k++)
+        if (to->g[k] != NO_LOCAL)
+            g->lpin[to->g[k]] = (int8_t)pin_regs[k];
+    for (int k = 0; k < NXPIN; k++)
+        if (to->x[k] != NO_LOCAL)
+            g->lpin[to->x[k]] = (int8_t)pin_xmms[k];
+}
+
+/* At a loop whose block type starts at `at`, just pushed: enters its
+ * region if it has one. */
+static void enter_region(cg *g, const uint8_t *at)
+{
+    if (g->region_ctl >= 0)
+        return;
+    while (g->next_region < g->nregions && g->regions[g->next_region].start < at)
+        g->next_region++;
+    if (g->next_region == g->nregions || g->regions[g->next_region].start != at)
+        return;
+    const pinset *to = &g->regions[g->next_region++].pins;
+    emit_pin_switch(g, &g->cur, to);
+    set_pins(g, to);
+    g->region_ctl = (int32_t)(g->nctl - 1);
+}
+
+/* At the end of the region's loop. */
+static void leave_region(cg *g)
+{
+    if (!g->unreachable)
+        emit_pin_switch(g, &g->cur, &g->outside);
+    set_pins(g, &g->outside);
+    g->region_ctl = -1;
+}
+
+/* Whether a branch to `depth` leaves the current region. */
+static bool leaves_region(cg *g, uint32_t depth)
+{
+    return g->region_ctl >= 0 && (int32_t)(g->nctl - 1 - depth) < g->region_ctl;
 }
 
 /* ---- traps ---- */
@@ -1371,17 +1464,19 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
     /* C may clobber xmm9-14 and r10: keep those pinned locals in their
      * slots meanwhile. */
-    for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
-    for (uint32_t k = 0; k < g->npinned; k++)
-        if (PIN_C_CLOBBERED(k))
-            x64_store(g->a, true, local_mem(g, g->gpin_local[k]), pin_regs[k]);
+    for (uint32_t k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            x64_fstore(g->a, true, local_mem(g, g->cur.x[k]), pin_xmms[k]);
+    for (uint32_t k = 0; k < NPIN; k++)
+        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
+            x64_store(g->a, true, local_mem(g, g->cur.g[k]), pin_regs[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
-    for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
-    for (uint32_t k = 0; k < g->npinned; k++)
-        if (PIN_C_CLOBBERED(k))
-            x64_load(g->a, true, pin_regs[k], local_mem(g, g->gpin_local[k]));
+    for (uint32_t k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->cur.x[k]));
+    for (uint32_t k = 0; k < NPIN; k++)
+        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
+            x64_load(g->a, true, pin_regs[k], local_mem(g, g->cur.g[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1461,6 +1556,7 @@ static x64_mem save_slot(cg *g, uint32_t i) { return home(g, g->save_base + i); 
 
 static void op_block(cg *g, int kind)
 {
+    const uint8_t *at = g->p;
     uint32_t np, nr;
     const uint8_t *params, *results;
     block_type(g, &np, &params, &nr, &results);
@@ -1486,8 +1582,11 @@ static void op_block(cg *g, int kind)
     b->nresults = nr;
     b->results = results;
     b->label = x64_label(g->a);
-    if (kind == C_LOOP)
+    if (kind == C_LOOP) {
+        enter_region(g, at);
+        x64_align_nops(g->a, 16);
         x64_bind(g->a, b->label);
+    }
     if (kind == C_IF) {
         b->else_label = x64_label(g->a);
         if (np) {
@@ -1546,9 +1645,9 @@ static void emit_return(cg *g)
         store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * slot)));
         slot += g->type->results[i] == WASM_V128 ? 2 : 1;
     }
-    for (uint32_t k = 0; k < g->npinned; k++)
+    for (uint32_t k = 0; k < g->nsave_g; k++)
         x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
-    for (uint32_t k = 0; k < g->nxpinned; k++)
+    for (uint32_t k = 0; k < g->nsave_x; k++)
         x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, SLOT_XPIN(k)));
     x64_leave(g->a);
     x64_ret(g->a);
@@ -1580,6 +1679,8 @@ static bool op_end(cg *g)
     }
     if (b->kind != C_LOOP)
         x64_bind(g->a, b->label);
+    if ((int32_t)(g->nctl - 1) == g->region_ctl)
+        leave_region(g);
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
     g->nctl--;
@@ -1598,6 +1699,8 @@ static void branch_to(cg *g, uint32_t depth)
     if (from != t->height)
         for (uint32_t i = 0; i < arity; i++)
             copy_slot(g, home(g, t->height + i), home(g, from + i));
+    if (leaves_region(g, depth))
+        emit_pin_switch(g, &g->cur, &g->outside);
     x64_jmp(g->a, t->label);
 }
 
@@ -1607,7 +1710,7 @@ static bool branch_needs_copy(cg *g, uint32_t depth)
     if (t->kind == C_FUNC)
         return true;             /* a return sequence */
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
-    return arity && g->sp - arity != t->height;
+    return (arity && g->sp - arity != t->height) || leaves_region(g, depth);
 }
 
 static void op_br_if(cg *g, uint32_t depth)
@@ -2216,13 +2319,19 @@ static int setup_locals(cg *g, const wasm_code *code)
         uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
         int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
         uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
+        uint32_t *rw = wasm_platform_realloc(g->rweight, (n ? n : 1) * sizeof *rw);
+        uint32_t *tl = wasm_platform_realloc(g->touched, (n ? n : 1) * sizeof *tl);
         if (t)
             g->ltypes = t;
         if (pin)
             g->lpin = pin;
         if (w)
             g->lweight = w;
-        if (!t || !pin || !w)
+        if (rw)
+            g->rweight = rw;
+        if (tl)
+            g->touched = tl;
+        if (!t || !pin || !w || !rw || !tl)
             return -1;
         g->cap_ltypes = n;
     }
@@ -2238,33 +2347,133 @@ static int setup_locals(cg *g, const wasm_code *code)
     return 0;
 }
 
-/* Which integer locals live in rbx/r12/r13 for the whole function: a quick
- * pass over the body weighs each local.get/set/tee by its loop depth (8x
- * per level), and the heaviest integer locals win. */
+static void add_weight(uint32_t *w, uint32_t x, uint32_t by)
+{
+    w[x] = w[x] + by < w[x] ? UINT32_MAX : w[x] + by;
+}
+
+static bool pinnable(uint8_t t, bool xmm)
+{
+    return xmm ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
+}
+
+/* The heaviest locals by `w` among `cand` (n of them), in slot order. */
+static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n, pinset *out)
+{
+    for (int k = 0; k < NPIN; k++)
+        out->g[k] = NO_LOCAL;
+    for (int k = 0; k < NXPIN; k++)
+        out->x[k] = NO_LOCAL;
+    for (int fl = 0; fl < 2; fl++) {
+        uint32_t *slots = fl ? out->x : out->g;
+        int nslots = fl ? NXPIN : NPIN;
+        for (int k = 0; k < nslots; k++) {
+            uint32_t best = NO_LOCAL, bw = 2;     /* pinning must pay for its save */
+            for (uint32_t j = 0; j < n; j++) {
+                uint32_t i = cand ? cand[j] : j;
+                bool taken = false;
+                for (int q = 0; q < k; q++)
+                    taken |= slots[q] == i;
+                if (!taken && w[i] > bw && pinnable(g->ltypes[i], fl)) {
+                    best = i;
+                    bw = w[i];
+                }
+            }
+            if (best == NO_LOCAL)
+                break;
+            slots[k] = best;
+        }
+    }
+}
+
+/* Reorders one class of a region's pins so that a local pinned outside
+ * keeps its register (no move on the way in or out), others fill the
+ * free registers from the first. */
+static void align_slots(uint32_t *slots, const uint32_t *prefer, int n)
+{
+    uint32_t out[NXPIN];
+    for (int k = 0; k < n; k++)
+        out[k] = NO_LOCAL;
+    for (int k = 0; k < n; k++)
+        for (int j = 0; j < n && slots[k] != NO_LOCAL; j++)
+            if (prefer[j] == slots[k]) {
+                out[j] = slots[k];
+                slots[k] = NO_LOCAL;
+            }
+    for (int k = 0, j = 0; k < n; k++) {
+        if (slots[k] == NO_LOCAL)
+            continue;
+        while (out[j] != NO_LOCAL)
+            j++;
+        out[j] = slots[k];
+    }
+    for (int k = 0; k < n; k++)
+        slots[k] = out[k];
+}
+
+/* How many of a class's registers a pin set uses (a prefix is saved). */
+static uint32_t slots_used(const uint32_t *slots, int n)
+{
+    uint32_t used = 0;
+    for (int k = 0; k < n; k++)
+        if (slots[k] != NO_LOCAL)
+            used = (uint32_t)k + 1;
+    return used;
+}
+
+static void add_region(cg *g, const uint8_t *start, uint32_t ntouched)
+{
+    if (g->nregions == g->cap_regions) {
+        uint32_t cap = g->cap_regions ? 2 * g->cap_regions : 8;
+        pin_region *r = wasm_platform_realloc(g->regions, cap * sizeof *r);
+        if (!r)
+            return;              /* the loop just goes without its own pins */
+        g->regions = r;
+        g->cap_regions = cap;
+    }
+    pin_region *r = &g->regions[g->nregions++];
+    r->start = start;
+    pick_pins(g, g->rweight, g->touched, ntouched, &r->pins);
+}
+
+/* Which locals live in registers, and where: a quick pass over the body
+ * weighs each local.get/set/tee, 8x per loop level. Each outermost loop
+ * is a region with its own choice (its heaviest locals); the code outside
+ * the regions has its own (by uses outside them). */
 static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
-    g->npinned = g->nxpinned = 0;
+    g->nsave_g = g->nsave_x = 0;
+    g->nregions = g->next_region = 0;
+    g->region_ctl = -1;
+    for (int k = 0; k < NPIN; k++)
+        g->cur.g[k] = g->outside.g[k] = NO_LOCAL;
+    for (int k = 0; k < NXPIN; k++)
+        g->cur.x[k] = g->outside.x[k] = NO_LOCAL;
     for (uint32_t i = 0; i < n; i++) {
         g->lpin[i] = -1;
-        g->lweight[i] = 0;
+        g->lweight[i] = g->rweight[i] = 0;
     }
     /* Without a loop, pinning saves little and the scan costs compile
      * time. */
     if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
-    const uint8_t *save = g->p;
+    const uint8_t *save = g->p, *region = NULL;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
-    uint32_t depth = 0, loop_depth = 0;
+    uint32_t depth = 0, loop_depth = 0, ntouched = 0;
     while (g->p < g->end && !g->failed) {
         uint8_t op = *g->p++;
         if (op == 0x02 || op == 0x03 || op == 0x04) {
+            const uint8_t *at = g->p;
             uint32_t np, nr;
             const uint8_t *ps, *rs;
             block_type(g, &np, &ps, &nr, &rs);
             if (depth < 64 && op == 0x03) {
                 loops |= 1ull << depth;
-                loop_depth++;
+                if (loop_depth++ == 0) {
+                    region = at;
+                    ntouched = 0;
+                }
             } else if (depth < 64) {
                 loops &= ~(1ull << depth);
             }
@@ -2273,13 +2482,21 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (depth == 0)
                 break;
             depth--;
-            if (depth < 64 && (loops & (1ull << depth)))
-                loop_depth--;
+            if (depth < 64 && (loops & (1ull << depth)) && --loop_depth == 0) {
+                add_region(g, region, ntouched);
+                for (uint32_t j = 0; j < ntouched; j++)
+                    g->rweight[g->touched[j]] = 0;
+            }
         } else if (op == 0x20 || op == 0x21 || op == 0x22) {
             uint32_t x = rd_u32(g);
-            if (x < n) {
-                uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
-                g->lweight[x] = g->lweight[x] + w < g->lweight[x] ? UINT32_MAX : g->lweight[x] + w;
+            if (x >= n)
+                continue;
+            if (loop_depth == 0) {
+                add_weight(g->lweight, x, 1);
+            } else {
+                if (g->rweight[x] == 0)
+                    g->touched[ntouched++] = x;
+                add_weight(g->rweight, x, 1u << (3 * (loop_depth < 6 ? loop_depth : 6)));
             }
         } else {
             skip_immediates(g, op);
@@ -2287,26 +2504,23 @@ static void choose_pins(cg *g, const wasm_code *code)
     }
     g->p = save;
     g->failed = false;
-    for (int fl = 0; fl < 2; fl++) {
-        for (uint32_t k = 0; k < (fl ? NXPIN : NPIN); k++) {
-            uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
-            for (uint32_t i = 0; i < n; i++) {
-                uint8_t t = g->ltypes[i];
-                bool ok = fl ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
-                if (ok && g->lpin[i] < 0 && g->lweight[i] > bw) {
-                    best = i;
-                    bw = g->lweight[i];
-                }
-            }
-            if (best == UINT32_MAX)
-                break;
-            g->lpin[best] = (int8_t)(fl ? pin_xmms[k] : pin_regs[k]);
-            if (fl)
-                g->xpin_local[g->nxpinned++] = best;
-            else
-                g->gpin_local[g->npinned++] = best;
-        }
+    pick_pins(g, g->lweight, NULL, n, &g->outside);
+#ifdef PIN_DEBUG
+    { extern int printf(const char *, ...); printf("func %u: %u regions\n", g->func, g->nregions);
+      for (uint32_t i = 0; i < g->nregions; i++) printf("  %d %d %d %d\n", (int)g->regions[i].pins.g[0], (int)g->regions[i].pins.g[1], (int)g->regions[i].pins.g[2], (int)g->regions[i].pins.g[3]);
+      printf("  out %d %d %d %d\n", (int)g->outside.g[0], (int)g->outside.g[1], (int)g->outside.g[2], (int)g->outside.g[3]); }
+#endif
+    g->nsave_g = slots_used(g->outside.g, NPIN);
+    g->nsave_x = slots_used(g->outside.x, NXPIN);
+    for (uint32_t i = 0; i < g->nregions; i++) {
+        pinset *p = &g->regions[i].pins;
+        align_slots(p->g, g->outside.g, NPIN);
+        align_slots(p->x, g->outside.x, NXPIN);
+        uint32_t ug = slots_used(p->g, NPIN), ux = slots_used(p->x, NXPIN);
+        g->nsave_g = ug > g->nsave_g ? ug : g->nsave_g;
+        g->nsave_x = ux > g->nsave_x ? ux : g->nsave_x;
     }
+    set_pins(g, &g->outside);
 }
 
 static void compile_function(cg *g, uint32_t func)
@@ -2373,9 +2587,9 @@ static void compile_function(cg *g, uint32_t func)
         x64_rep_stosq(a);
     }
     /* Pinned locals: save the caller's register, load or zero the local. */
-    for (uint32_t k = 0; k < g->npinned; k++)
+    for (uint32_t k = 0; k < g->nsave_g; k++)
         x64_store(a, true, x64_m(RBP, SLOT_PIN(k)), pin_regs[k]);
-    for (uint32_t k = 0; k < g->nxpinned; k++)
+    for (uint32_t k = 0; k < g->nsave_x; k++)
         x64_fstore(a, true, x64_m(RBP, SLOT_XPIN(k)), pin_xmms[k]);
     for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
         int pin = g->lpin[i];
@@ -2492,6 +2706,9 @@ int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
     wasm_platform_free(g.ltypes);
     wasm_platform_free(g.lpin);
     wasm_platform_free(g.lweight);
+    wasm_platform_free(g.rweight);
+    wasm_platform_free(g.touched);
+    wasm_platform_free(g.regions);
     return g.failed ? -1 : 0;
 }
 
