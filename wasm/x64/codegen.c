@@ -17,14 +17,15 @@
  *   [rbp+8]        return address          [rbp] caller's rbp
  *   [rbp-8]        this function's context (r15 on entry)
  *   [rbp-16]       the running thread's limits (from the caller's frame)
- *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
- *   [rbp-96-8*j]   declared local j
+ *   [rbp-24..-56]  saved rbx, r12, r13, r10, r9
+ *   [rbp-64..-104] saved xmm9-14
+ *   [rbp-104-8*j]  declared local j (j from 1)
  *   below          operand-stack home slots, then saved `if` params
  *   [rsp+8*k]      outgoing argument/result slots for calls
  *
  * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; rbx,
- * r12, r13 and xmm9-14 for pinned locals (callee-saved); the rest are
- * allocated to operand-stack entries. */
+ * r12, r13, r10, r9 and xmm9-14 for pinned locals (callee-saved); the
+ * rest are allocated to operand-stack entries. */
 #include "wasm/compile.h"
 #include "wasm/engine.h"
 #include "wasm/platform.h"
@@ -57,14 +58,16 @@ typedef struct ctl {
     uint32_t save;               /* first save slot of an `if`'s params */
 } ctl;
 
-/* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
- * to registers (callee-saved: a function saves the ones it pins). */
-#define NGPR 7
-static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, RCX, RDX };
-#define NPIN 4
-static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
-/* r10 is not callee-saved in C: calls to C save it like xmm9-14. */
-#define PIN_C_CLOBBERED(k) ((k) == 3)
+/* Operand-stack registers. rbx, r12, r13, r10 and r9 are kept for locals
+ * pinned to registers (callee-saved in compiled code: a function saves
+ * the ones it pins). */
+#define NGPR 6
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, RCX, RDX };
+#define NPIN 5
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10, R9 };
+/* r10 and r9 are not callee-saved in C: calls to C save them like
+ * xmm9-14. */
+#define PIN_C_CLOBBERED(k) ((k) >= 3)
 /* Float locals may be pinned to xmm9-xmm14, which compiled code treats
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
@@ -72,11 +75,11 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
 static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 /* Frame slots above the declared locals: context, the thread's limits
  * (taken from the caller's frame, so that an instance can run on several
- * threads), then the pin saves (four GPRs, six XMMs). */
-#define FRAME_FIXED 12
+ * threads), then the pin saves (five GPRs, six XMMs). */
+#define FRAME_FIXED 13
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
-#define SLOT_XPIN(k) (-(int32_t)(56 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(64 + 8 * (k)))
 #define NXMM 9
 
 /* Which local each pin register holds (NO_LOCAL: none). */
@@ -1452,6 +1455,14 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
         return;
     }
     uint32_t base = g->sp - nstack;
+    /* C may clobber xmm9-14, r10 and r9: keep those pinned locals in
+     * their slots meanwhile (before the arguments: r9 is one). */
+    for (uint32_t k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            x64_fstore(g->a, true, local_mem(g, g->cur.x[k]), pin_xmms[k]);
+    for (uint32_t k = 0; k < NPIN; k++)
+        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
+            x64_store(g->a, true, local_mem(g, g->cur.g[k]), pin_regs[k]);
     int k = 1;
     for (int i = 0; i < nimm; i++)
         x64_mov_ri(g->a, true, arg_regs[k++], imms[i]);
@@ -1462,14 +1473,6 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
-    /* C may clobber xmm9-14 and r10: keep those pinned locals in their
-     * slots meanwhile. */
-    for (uint32_t k = 0; k < NXPIN; k++)
-        if (g->cur.x[k] != NO_LOCAL)
-            x64_fstore(g->a, true, local_mem(g, g->cur.x[k]), pin_xmms[k]);
-    for (uint32_t k = 0; k < NPIN; k++)
-        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
-            x64_store(g->a, true, local_mem(g, g->cur.g[k]), pin_regs[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
     for (uint32_t k = 0; k < NXPIN; k++)
         if (g->cur.x[k] != NO_LOCAL)
