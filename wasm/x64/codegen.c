@@ -1982,6 +1982,13 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
                 push_const(g, v.type, v.imm);
             return;
         }
+        /* A local or slot in memory loads straight into the pin. */
+        if (is_mem(g, &v) && v.type == t) {
+            load_typed(g, t, pin, val_mem(g, &v));
+            if (tee)
+                push(g, V_LOCAL, t)->local = i;
+            return;
+        }
         int r = src_reg(g, &v);
         if (r != pin && is_float(t))
             x64_movaps(g->a, pin, r);
@@ -2002,6 +2009,11 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
         store_const(g, t, local_mem(g, i), v.imm);
         if (tee)
             push_const(g, v.type, v.imm);
+        return;
+    }
+    /* A pinned local stores straight from its register. */
+    if (!tee && pin_of(g, &v) >= 0 && is_float(v.type) == pin_is_xmm(g, &v)) {
+        store_typed(g, t, local_mem(g, i), pin_of(g, &v));
         return;
     }
     int r = to_reg(g, &v);
