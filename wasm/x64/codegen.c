@@ -89,10 +89,18 @@ typedef struct pinset {
     uint32_t x[NXPIN];           /* the local in pin_xmms[k] */
 } pinset;
 
-/* A loop that is not inside another loop, and the locals it keeps in
- * registers while control is inside it. */
+/* A loop (nested at most MAX_REGION_LEVEL deep) and the locals it keeps
+ * in registers while control is inside it (its parent's when switching
+ * would not pay). The pre-scan keeps the loop's heaviest locals. */
+#define MAX_REGION_LEVEL 8
+#define NCAND 16
 typedef struct pin_region {
     const uint8_t *start;        /* the loop's block type byte */
+    int32_t parent;              /* the enclosing loop's region, or -1 */
+    uint32_t level;              /* 1 for a loop in no other loop */
+    uint32_t ncand;
+    uint32_t cand[NCAND];        /* heaviest pinnable locals, heaviest first */
+    uint32_t candw[NCAND];       /* their weights inside the loop */
     pinset pins;
 } pin_region;
 
@@ -113,14 +121,16 @@ struct cg {
     int8_t *lpin;                /* per local: its pinned register, or -1 */
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
-    uint32_t *rweight;           /* per local: its weight inside the current region */
-    uint32_t *touched;           /* the locals with a weight in the current region */
+    uint32_t *rweight;           /* per loop level, per local: weight inside the open loop */
+    uint32_t *touched;           /* per loop level: the locals with a weight there */
     uint32_t nsave_g, nsave_x;   /* pin registers saved by the prologue: a prefix */
     pinset cur;                  /* what the pin registers hold here */
-    pinset outside;              /* ... outside every region */
+    pinset outside;              /* ... outside every loop */
     pin_region *regions;         /* in code order */
     uint32_t nregions, cap_regions, next_region;
-    int32_t region_ctl;          /* the ctl index of the region's loop, or -1 */
+    bool regions_oom;
+    struct { uint32_t ctl, region; } active[MAX_REGION_LEVEL];   /* entered regions */
+    uint32_t nactive;
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -558,12 +568,24 @@ static void flush_local(cg *g, uint32_t i)
 
 /* ---- pin regions ----
  *
- * Each loop that is not inside another loop is a region with its own
- * choice of pinned locals; outside the regions, another choice holds. On
- * the way into a region (before its loop label) and on every way out
- * (falling out of its end, a branch to a label outside it) the registers
- * are switched: locals leaving a register go back to their slots, the
- * incoming ones are loaded. A return needs no switch. */
+ * Each loop may keep its own choice of locals in the pin registers (a
+ * region); outside all loops another choice holds. On the way into a
+ * region (before its loop label) and on every way out (falling out of its
+ * end, a branch to a label outside it) the registers are switched: locals
+ * leaving a register go back to their slots, the incoming ones are
+ * loaded. A local that both sides pin stays in the same register. A
+ * return needs no switch. */
+
+static bool same_pins(const pinset *a, const pinset *b)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (a->g[k] != b->g[k])
+            return false;
+    for (int k = 0; k < NXPIN; k++)
+        if (a->x[k] != b->x[k])
+            return false;
+    return true;
+}
 
 static void emit_pin_switch(cg *g, const pinset *from, const pinset *to)
 {
@@ -600,34 +622,51 @@ static void set_pins(cg *g, const pinset *to)
 }
 
 /* At a loop whose block type starts at `at`, just pushed: enters its
- * region if it has one. */
+ * region if it has one (before the loop label). */
 static void enter_region(cg *g, const uint8_t *at)
 {
-    if (g->region_ctl >= 0)
-        return;
     while (g->next_region < g->nregions && g->regions[g->next_region].start < at)
         g->next_region++;
-    if (g->next_region == g->nregions || g->regions[g->next_region].start != at)
+    if (g->next_region == g->nregions || g->regions[g->next_region].start != at ||
+        g->nactive == MAX_REGION_LEVEL)
         return;
-    const pinset *to = &g->regions[g->next_region++].pins;
-    emit_pin_switch(g, &g->cur, to);
-    set_pins(g, to);
-    g->region_ctl = (int32_t)(g->nctl - 1);
+    uint32_t r = g->next_region++;
+    g->active[g->nactive].ctl = g->nctl - 1;
+    g->active[g->nactive++].region = r;
+    const pinset *to = &g->regions[r].pins;
+    if (!same_pins(&g->cur, to)) {
+        emit_pin_switch(g, &g->cur, to);
+        set_pins(g, to);
+    }
 }
 
-/* At the end of the region's loop. */
+/* What the pin registers hold at the label of ctl entry `t`. */
+static const pinset *pins_at(cg *g, uint32_t t)
+{
+    for (uint32_t i = g->nactive; i > 0; i--)
+        if (g->active[i - 1].ctl <= t)
+            return &g->regions[g->active[i - 1].region].pins;
+    return &g->outside;
+}
+
+/* At the end of a loop: leaves its region if it is in one. */
 static void leave_region(cg *g)
 {
-    if (!g->unreachable)
-        emit_pin_switch(g, &g->cur, &g->outside);
-    set_pins(g, &g->outside);
-    g->region_ctl = -1;
+    if (g->nactive == 0 || g->active[g->nactive - 1].ctl != g->nctl - 1)
+        return;
+    g->nactive--;
+    const pinset *to = pins_at(g, g->nctl - 1);
+    if (!same_pins(&g->cur, to)) {
+        if (!g->unreachable)
+            emit_pin_switch(g, &g->cur, to);
+        set_pins(g, to);
+    }
 }
 
-/* Whether a branch to `depth` leaves the current region. */
+/* Whether a branch to `depth` must switch pins on its way. */
 static bool leaves_region(cg *g, uint32_t depth)
 {
-    return g->region_ctl >= 0 && (int32_t)(g->nctl - 1 - depth) < g->region_ctl;
+    return g->nactive > 0 && !same_pins(&g->cur, pins_at(g, g->nctl - 1 - depth));
 }
 
 /* ---- traps ---- */
@@ -1682,7 +1721,7 @@ static bool op_end(cg *g)
     }
     if (b->kind != C_LOOP)
         x64_bind(g->a, b->label);
-    if ((int32_t)(g->nctl - 1) == g->region_ctl)
+    if (b->kind == C_LOOP)
         leave_region(g);
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
@@ -1703,7 +1742,7 @@ static void branch_to(cg *g, uint32_t depth)
         for (uint32_t i = 0; i < arity; i++)
             copy_slot(g, home(g, t->height + i), home(g, from + i));
     if (leaves_region(g, depth))
-        emit_pin_switch(g, &g->cur, &g->outside);
+        emit_pin_switch(g, &g->cur, pins_at(g, g->nctl - 1 - depth));
     x64_jmp(g->a, t->label);
 }
 
@@ -2334,8 +2373,9 @@ static int setup_locals(cg *g, const wasm_code *code)
         uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
         int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
         uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
-        uint32_t *rw = wasm_platform_realloc(g->rweight, (n ? n : 1) * sizeof *rw);
-        uint32_t *tl = wasm_platform_realloc(g->touched, (n ? n : 1) * sizeof *tl);
+        size_t nl = (size_t)(n ? n : 1) * MAX_REGION_LEVEL;
+        uint32_t *rw = wasm_platform_realloc(g->rweight, nl * sizeof *rw);
+        uint32_t *tl = wasm_platform_realloc(g->touched, nl * sizeof *tl);
         if (t)
             g->ltypes = t;
         if (pin)
@@ -2372,7 +2412,8 @@ static bool pinnable(uint8_t t, bool xmm)
     return xmm ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
 }
 
-/* The heaviest locals by `w` among `cand` (n of them), in slot order. */
+/* The heaviest locals by w[] among cand[0..n) (all locals when cand is
+ * NULL), in slot order. */
 static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n, pinset *out)
 {
     for (int k = 0; k < NPIN; k++)
@@ -2401,17 +2442,17 @@ static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n
     }
 }
 
-/* Reorders one class of a region's pins so that a local pinned outside
- * keeps its register (no move on the way in or out), others fill the
- * free registers from the first. */
-static void align_slots(uint32_t *slots, const uint32_t *prefer, int n)
+/* Reorders one class of a loop's pins so that a local its parent pins
+ * keeps its register; the others take the free registers from the first,
+ * and registers still free keep the parent's local (no move either way). */
+static void align_slots(uint32_t *slots, const uint32_t *parent, int n)
 {
     uint32_t out[NXPIN];
     for (int k = 0; k < n; k++)
         out[k] = NO_LOCAL;
     for (int k = 0; k < n; k++)
         for (int j = 0; j < n && slots[k] != NO_LOCAL; j++)
-            if (prefer[j] == slots[k]) {
+            if (parent[j] == slots[k]) {
                 out[j] = slots[k];
                 slots[k] = NO_LOCAL;
             }
@@ -2421,6 +2462,13 @@ static void align_slots(uint32_t *slots, const uint32_t *prefer, int n)
         while (out[j] != NO_LOCAL)
             j++;
         out[j] = slots[k];
+    }
+    for (int j = 0; j < n; j++) {
+        bool placed = false;
+        for (int k = 0; k < n; k++)
+            placed |= out[k] == parent[j];
+        if (out[j] == NO_LOCAL && !placed)
+            out[j] = parent[j];
     }
     for (int k = 0; k < n; k++)
         slots[k] = out[k];
@@ -2436,46 +2484,97 @@ static uint32_t slots_used(const uint32_t *slots, int n)
     return used;
 }
 
-static void add_region(cg *g, const uint8_t *start, uint32_t ntouched)
+static uint32_t cand_weight(const pin_region *r, uint32_t local)
 {
-    if (g->nregions == g->cap_regions) {
-        uint32_t cap = g->cap_regions ? 2 * g->cap_regions : 8;
-        pin_region *r = wasm_platform_realloc(g->regions, cap * sizeof *r);
-        if (!r)
-            return;              /* the loop just goes without its own pins */
-        g->regions = r;
-        g->cap_regions = cap;
+    for (uint32_t i = 0; i < r->ncand; i++)
+        if (r->cand[i] == local)
+            return r->candw[i];
+    return 0;
+}
+
+/* At a loop's end in the pre-scan: keeps its heaviest pinnable locals. */
+static void finish_region(cg *g, pin_region *r, uint32_t *w, const uint32_t *touched,
+                          uint32_t ntouched)
+{
+    r->ncand = 0;
+    for (uint32_t j = 0; j < ntouched; j++) {
+        uint32_t x = touched[j];
+        if (w[x] <= 2 || !(pinnable(g->ltypes[x], false) || pinnable(g->ltypes[x], true)))
+            continue;
+        uint32_t at = r->ncand < NCAND ? r->ncand++ : NCAND;
+        while (at > 0 && r->candw[at - 1] < w[x]) {
+            if (at < NCAND) {
+                r->cand[at] = r->cand[at - 1];
+                r->candw[at] = r->candw[at - 1];
+            }
+            at--;
+        }
+        if (at < NCAND) {
+            r->cand[at] = x;
+            r->candw[at] = w[x];
+        }
     }
-    pin_region *r = &g->regions[g->nregions++];
-    r->start = start;
-    pick_pins(g, g->rweight, g->touched, ntouched, &r->pins);
+    for (uint32_t j = 0; j < ntouched; j++)
+        w[touched[j]] = 0;
+}
+
+/* After the pre-scan, outermost loops first: a loop switches to its own
+ * heaviest locals when what they gain over its parent's choice pays for
+ * the moves on each entry and exit (a load and a store each way, at the
+ * weight of the code around the loop). */
+static void settle_region(cg *g, pin_region *r)
+{
+    const pinset *parent = r->parent < 0 ? &g->outside : &g->regions[r->parent].pins;
+    pinset mine;
+    uint32_t *full = g->lweight; /* scratch: the candidates' weights by local */
+    for (uint32_t i = 0; i < r->ncand; i++)
+        full[r->cand[i]] = r->candw[i];
+    pick_pins(g, full, r->cand, r->ncand, &mine);
+    for (uint32_t i = 0; i < r->ncand; i++)
+        full[r->cand[i]] = 0;
+    align_slots(mine.g, parent->g, NPIN);
+    align_slots(mine.x, parent->x, NXPIN);
+    uint64_t moves = 0, gain = 0, loss = 0;
+    for (int k = 0; k < NPIN + NXPIN; k++) {
+        uint32_t a = k < NPIN ? mine.g[k] : mine.x[k - NPIN];
+        uint32_t b = k < NPIN ? parent->g[k] : parent->x[k - NPIN];
+        if (a == b)
+            continue;
+        moves++;
+        gain += a == NO_LOCAL ? 0 : cand_weight(r, a);
+        loss += b == NO_LOCAL ? 0 : cand_weight(r, b);
+    }
+    uint64_t entry = 1ull << (3 * (r->level - 1 < 6 ? r->level - 1 : 6));
+    r->pins = moves && gain > loss + 4 * moves * entry ? mine : *parent;
 }
 
 /* Which locals live in registers, and where: a quick pass over the body
- * weighs each local.get/set/tee, 8x per loop level. Each outermost loop
- * is a region with its own choice (its heaviest locals); the code outside
- * the regions has its own (by uses outside them). */
+ * weighs each local.get/set/tee, 8x per loop level, for the code outside
+ * loops and for each loop (regions); then each loop's choice is settled
+ * against its parent's. */
 static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
     g->nsave_g = g->nsave_x = 0;
-    g->nregions = g->next_region = 0;
-    g->region_ctl = -1;
+    g->nregions = g->next_region = g->nactive = 0;
+    g->regions_oom = false;
     for (int k = 0; k < NPIN; k++)
         g->cur.g[k] = g->outside.g[k] = NO_LOCAL;
     for (int k = 0; k < NXPIN; k++)
         g->cur.x[k] = g->outside.x[k] = NO_LOCAL;
     for (uint32_t i = 0; i < n; i++) {
         g->lpin[i] = -1;
-        g->lweight[i] = g->rweight[i] = 0;
+        g->lweight[i] = 0;
     }
     /* Without a loop, pinning saves little and the scan costs compile
      * time. */
     if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
-    const uint8_t *save = g->p, *region = NULL;
+    lib_memset(g->rweight, 0, (size_t)n * MAX_REGION_LEVEL * sizeof *g->rweight);
+    const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
-    uint32_t depth = 0, loop_depth = 0, ntouched = 0;
+    uint32_t depth = 0, loop_depth = 0;
+    uint32_t ntouched[MAX_REGION_LEVEL + 1], open[MAX_REGION_LEVEL + 1];
     while (g->p < g->end && !g->failed) {
         uint8_t op = *g->p++;
         if (op == 0x02 || op == 0x03 || op == 0x04) {
@@ -2485,9 +2584,26 @@ static void choose_pins(cg *g, const wasm_code *code)
             block_type(g, &np, &ps, &nr, &rs);
             if (depth < 64 && op == 0x03) {
                 loops |= 1ull << depth;
-                if (loop_depth++ == 0) {
-                    region = at;
-                    ntouched = 0;
+                uint32_t L = ++loop_depth;
+                if (L <= MAX_REGION_LEVEL && !g->regions_oom) {
+                    if (g->nregions == g->cap_regions) {
+                        uint32_t cap = g->cap_regions ? 2 * g->cap_regions : 8;
+                        pin_region *r = wasm_platform_realloc(g->regions, cap * sizeof *r);
+                        if (r) {
+                            g->regions = r;
+                            g->cap_regions = cap;
+                        }
+                    }
+                    if (g->nregions == g->cap_regions) {
+                        g->regions_oom = true;     /* no regions: the outside choice */
+                    } else {
+                        pin_region *r = &g->regions[g->nregions];
+                        r->start = at;
+                        r->level = L;
+                        r->parent = L > 1 ? (int32_t)open[L - 1] : -1;
+                        open[L] = g->nregions++;
+                        ntouched[L] = 0;
+                    }
                 }
             } else if (depth < 64) {
                 loops &= ~(1ull << depth);
@@ -2497,10 +2613,11 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (depth == 0)
                 break;
             depth--;
-            if (depth < 64 && (loops & (1ull << depth)) && --loop_depth == 0) {
-                add_region(g, region, ntouched);
-                for (uint32_t j = 0; j < ntouched; j++)
-                    g->rweight[g->touched[j]] = 0;
+            if (depth < 64 && (loops & (1ull << depth))) {
+                uint32_t L = loop_depth--;
+                if (L <= MAX_REGION_LEVEL && !g->regions_oom)
+                    finish_region(g, &g->regions[open[L]], g->rweight + (size_t)(L - 1) * n,
+                                  g->touched + (size_t)(L - 1) * n, ntouched[L]);
             }
         } else if (op == 0x20 || op == 0x21 || op == 0x22) {
             uint32_t x = rd_u32(g);
@@ -2508,10 +2625,15 @@ static void choose_pins(cg *g, const wasm_code *code)
                 continue;
             if (loop_depth == 0) {
                 add_weight(g->lweight, x, 1);
-            } else {
-                if (g->rweight[x] == 0)
-                    g->touched[ntouched++] = x;
-                add_weight(g->rweight, x, 1u << (3 * (loop_depth < 6 ? loop_depth : 6)));
+                continue;
+            }
+            uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
+            uint32_t top = loop_depth < MAX_REGION_LEVEL ? loop_depth : MAX_REGION_LEVEL;
+            for (uint32_t L = 1; L <= top && !g->regions_oom; L++) {
+                uint32_t *rw = g->rweight + (size_t)(L - 1) * n;
+                if (rw[x] == 0)
+                    g->touched[(size_t)(L - 1) * n + ntouched[L]++] = x;
+                add_weight(rw, x, w);
             }
         } else {
             skip_immediates(g, op);
@@ -2519,18 +2641,16 @@ static void choose_pins(cg *g, const wasm_code *code)
     }
     g->p = save;
     g->failed = false;
+    if (g->regions_oom)
+        g->nregions = 0;
     pick_pins(g, g->lweight, NULL, n, &g->outside);
-#ifdef PIN_DEBUG
-    { extern int printf(const char *, ...); printf("func %u: %u regions\n", g->func, g->nregions);
-      for (uint32_t i = 0; i < g->nregions; i++) printf("  %d %d %d %d\n", (int)g->regions[i].pins.g[0], (int)g->regions[i].pins.g[1], (int)g->regions[i].pins.g[2], (int)g->regions[i].pins.g[3]);
-      printf("  out %d %d %d %d\n", (int)g->outside.g[0], (int)g->outside.g[1], (int)g->outside.g[2], (int)g->outside.g[3]); }
-#endif
+    for (uint32_t i = 0; i < n; i++)
+        g->lweight[i] = 0;       /* settle_region borrows it as scratch */
     g->nsave_g = slots_used(g->outside.g, NPIN);
     g->nsave_x = slots_used(g->outside.x, NXPIN);
     for (uint32_t i = 0; i < g->nregions; i++) {
         pinset *p = &g->regions[i].pins;
-        align_slots(p->g, g->outside.g, NPIN);
-        align_slots(p->x, g->outside.x, NXPIN);
+        settle_region(g, &g->regions[i]);
         uint32_t ug = slots_used(p->g, NPIN), ux = slots_used(p->x, NXPIN);
         g->nsave_g = ug > g->nsave_g ? ug : g->nsave_g;
         g->nsave_x = ux > g->nsave_x ? ux : g->nsave_x;
