@@ -2370,11 +2370,16 @@ static int setup_locals(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + code->nlocals;
     if (n > g->cap_ltypes) {
-        uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
-        int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
-        uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
-        size_t nl = (size_t)(n ? n : 1) * MAX_REGION_LEVEL;
-        uint32_t *rw = wasm_platform_realloc(g->rweight, nl * sizeof *rw);
+        uint32_t cap = n > 2 * g->cap_ltypes ? n : 2 * g->cap_ltypes;
+        uint8_t *t = wasm_platform_realloc(g->ltypes, cap);
+        int8_t *pin = wasm_platform_realloc(g->lpin, cap);
+        uint32_t *w = wasm_platform_realloc(g->lweight, cap * sizeof *w);
+        /* The per-level weights stay all zero between functions (each
+         * loop clears what it touched), so they are cleared only here. */
+        size_t nl = (size_t)cap * MAX_REGION_LEVEL;
+        wasm_platform_free(g->rweight);
+        uint32_t *rw = wasm_platform_calloc(nl, sizeof *rw);
+        g->rweight = NULL;
         uint32_t *tl = wasm_platform_realloc(g->touched, nl * sizeof *tl);
         if (t)
             g->ltypes = t;
@@ -2388,7 +2393,7 @@ static int setup_locals(cg *g, const wasm_code *code)
             g->touched = tl;
         if (!t || !pin || !w || !rw || !tl)
             return -1;
-        g->cap_ltypes = n;
+        g->cap_ltypes = cap;
     }
     for (uint32_t i = 0; i < g->nparams; i++)
         g->ltypes[i] = g->type->params[i];
@@ -2412,33 +2417,41 @@ static bool pinnable(uint8_t t, bool xmm)
     return xmm ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
 }
 
+/* Inserts local x of weight w into a list of the n heaviest so far. */
+static void keep_heaviest(uint32_t *slots, uint32_t *ws, int n, uint32_t x, uint32_t w)
+{
+    int at = n;
+    while (at > 0 && (slots[at - 1] == NO_LOCAL || ws[at - 1] < w))
+        at--;
+    if (at == n)
+        return;
+    for (int k = n - 1; k > at; k--) {
+        slots[k] = slots[k - 1];
+        ws[k] = ws[k - 1];
+    }
+    slots[at] = x;
+    ws[at] = w;
+}
+
 /* The heaviest locals by w[] among cand[0..n) (all locals when cand is
- * NULL), in slot order. */
+ * NULL), in slot order; a local must weigh over 2 (pinning must pay for
+ * its save). */
 static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n, pinset *out)
 {
+    uint32_t wg[NPIN], wx[NXPIN];
     for (int k = 0; k < NPIN; k++)
         out->g[k] = NO_LOCAL;
     for (int k = 0; k < NXPIN; k++)
         out->x[k] = NO_LOCAL;
-    for (int fl = 0; fl < 2; fl++) {
-        uint32_t *slots = fl ? out->x : out->g;
-        int nslots = fl ? NXPIN : NPIN;
-        for (int k = 0; k < nslots; k++) {
-            uint32_t best = NO_LOCAL, bw = 2;     /* pinning must pay for its save */
-            for (uint32_t j = 0; j < n; j++) {
-                uint32_t i = cand ? cand[j] : j;
-                bool taken = false;
-                for (int q = 0; q < k; q++)
-                    taken |= slots[q] == i;
-                if (!taken && w[i] > bw && pinnable(g->ltypes[i], fl)) {
-                    best = i;
-                    bw = w[i];
-                }
-            }
-            if (best == NO_LOCAL)
-                break;
-            slots[k] = best;
-        }
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t i = cand ? cand[j] : j;
+        if (w[i] <= 2)
+            continue;
+        uint8_t t = g->ltypes[i];
+        if (pinnable(t, false))
+            keep_heaviest(out->g, wg, NPIN, i, w[i]);
+        else if (pinnable(t, true))
+            keep_heaviest(out->x, wx, NXPIN, i, w[i]);
     }
 }
 
@@ -2570,7 +2583,7 @@ static void choose_pins(cg *g, const wasm_code *code)
      * time. */
     if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
-    lib_memset(g->rweight, 0, (size_t)n * MAX_REGION_LEVEL * sizeof *g->rweight);
+    size_t stride = g->cap_ltypes;      /* of rweight and touched, per level */
     const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
     uint32_t depth = 0, loop_depth = 0;
@@ -2616,8 +2629,8 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (depth < 64 && (loops & (1ull << depth))) {
                 uint32_t L = loop_depth--;
                 if (L <= MAX_REGION_LEVEL && !g->regions_oom)
-                    finish_region(g, &g->regions[open[L]], g->rweight + (size_t)(L - 1) * n,
-                                  g->touched + (size_t)(L - 1) * n, ntouched[L]);
+                    finish_region(g, &g->regions[open[L]], g->rweight + (size_t)(L - 1) * stride,
+                                  g->touched + (size_t)(L - 1) * stride, ntouched[L]);
             }
         } else if (op == 0x20 || op == 0x21 || op == 0x22) {
             uint32_t x = rd_u32(g);
@@ -2630,9 +2643,9 @@ static void choose_pins(cg *g, const wasm_code *code)
             uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
             uint32_t top = loop_depth < MAX_REGION_LEVEL ? loop_depth : MAX_REGION_LEVEL;
             for (uint32_t L = 1; L <= top && !g->regions_oom; L++) {
-                uint32_t *rw = g->rweight + (size_t)(L - 1) * n;
+                uint32_t *rw = g->rweight + (size_t)(L - 1) * stride;
                 if (rw[x] == 0)
-                    g->touched[(size_t)(L - 1) * n + ntouched[L]++] = x;
+                    g->touched[(size_t)(L - 1) * stride + ntouched[L]++] = x;
                 add_weight(rw, x, w);
             }
         } else {
@@ -2641,8 +2654,14 @@ static void choose_pins(cg *g, const wasm_code *code)
     }
     g->p = save;
     g->failed = false;
-    if (g->regions_oom)
+    if (g->regions_oom) {
         g->nregions = 0;
+        lib_memset(g->rweight, 0, stride * MAX_REGION_LEVEL * sizeof *g->rweight);
+    }
+    /* Loops left open by a malformed body: clear what they touched. */
+    for (uint32_t L = 1; L <= loop_depth && L <= MAX_REGION_LEVEL && !g->regions_oom; L++)
+        for (uint32_t j = 0; j < ntouched[L]; j++)
+            g->rweight[(size_t)(L - 1) * stride + g->touched[(size_t)(L - 1) * stride + j]] = 0;
     pick_pins(g, g->lweight, NULL, n, &g->outside);
     for (uint32_t i = 0; i < n; i++)
         g->lweight[i] = 0;       /* settle_region borrows it as scratch */
