@@ -121,6 +121,10 @@ static void test_alu(void **state)
     expect(&a, BYTES(0x41, 0x0f, 0x9b, 0xc3));
     x64_movzx8_rr(&a, RSI, RSI);
     expect(&a, BYTES(0x40, 0x0f, 0xb6, 0xf6));
+    x64_movzx16_rr(&a, RAX, R12);
+    expect(&a, BYTES(0x41, 0x0f, 0xb7, 0xc4));
+    x64_movzx8_rr(&a, RAX, R13);
+    expect(&a, BYTES(0x41, 0x0f, 0xb6, 0xc5));
     x64_cmov(&a, CC_E, true, RAX, RBX);
     expect(&a, BYTES(0x48, 0x0f, 0x44, 0xc3));
     x64_popcnt(&a, true, RAX, RCX);

@@ -328,6 +328,7 @@ void x64_store16(x64_asm *a, x64_mem m, int src) { x64_enc_m(a, 0x66, false, 0x8
 
 void x64_movzx8_rr(x64_asm *a, int dst, int src) { x64_enc_r(a, 0, false, 0x0fb6, 2, dst, src, true); }
 void x64_movsx8_rr(x64_asm *a, bool w, int dst, int src) { x64_enc_r(a, 0, w, 0x0fbe, 2, dst, src, true); }
+void x64_movzx16_rr(x64_asm *a, int dst, int src) { x64_enc_r(a, 0, false, 0x0fb7, 2, dst, src, false); }
 void x64_movsx16_rr(x64_asm *a, bool w, int dst, int src) { x64_enc_r(a, 0, w, 0x0fbf, 2, dst, src, false); }
 void x64_movsxd_rr(x64_asm *a, int dst, int src) { x64_enc_r(a, 0, true, 0x63, 1, dst, src, false); }
 void x64_lea(x64_asm *a, bool w, int dst, x64_mem m) { x64_enc_m(a, 0, w, 0x8d, 1, dst, m); }

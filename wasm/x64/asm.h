@@ -113,6 +113,7 @@ void x64_load32s(x64_asm *a, int dst, x64_mem m);  /* movsxd r64, dword */
 void x64_store8(x64_asm *a, x64_mem m, int src);
 void x64_store16(x64_asm *a, x64_mem m, int src);
 void x64_movzx8_rr(x64_asm *a, int dst, int src);
+void x64_movzx16_rr(x64_asm *a, int dst, int src);
 void x64_movsx8_rr(x64_asm *a, bool w, int dst, int src);
 void x64_movsx16_rr(x64_asm *a, bool w, int dst, int src);
 void x64_movsxd_rr(x64_asm *a, int dst, int src);

@@ -905,6 +905,27 @@ static bool and_as_test(cg *g, bool w, const val *a, const val *b)
     return true;
 }
 
+/* x & 0xff, 0xffff or (i64) 0xffffffff: the width movzx keeps (32: a
+ * mov r32), or 0 for other operations and masks. */
+static int zext_bits(int op, bool w, const val *b)
+{
+    if (op != ALU_AND || b->kind != V_CONST)
+        return 0;
+    uint64_t m = w ? b->imm : (uint32_t)b->imm;
+    return m == 0xff ? 8 : m == 0xffff ? 16 : w && m == 0xffffffffu ? 32 : 0;
+}
+
+/* d = the low `bits` of s, zero-extended, without a copy first. */
+static void zext_rr(cg *g, int bits, int d, int s)
+{
+    if (bits == 8)
+        x64_movzx8_rr(g->a, d, s);
+    else if (bits == 16)
+        x64_movzx16_rr(g->a, d, s);
+    else
+        x64_mov_rr(g->a, false, d, s);
+}
+
 static void int_binop(cg *g, bool w, int op)
 {
     val b = pop(g), a = pop(g);
@@ -939,7 +960,9 @@ static void int_binop(cg *g, bool w, int op)
             swap_vals(&a, &b);   /* mov d, [slot]; op d, reg */
         int d = g->lpin[li];
         int pa = gpin(g, &a), pb = gpin(g, &b);
-        if (op == ALU_ADD && is_imm(&b, w) && pa >= 0 && pa != d) {
+        if (pa >= 0 && zext_bits(op, w, &b)) {
+            zext_rr(g, zext_bits(op, w, &b), d, pa);
+        } else if (op == ALU_ADD && is_imm(&b, w) && pa >= 0 && pa != d) {
             x64_lea(g->a, w, d, x64_m(pa, (int32_t)b.imm));
         } else if (op == ALU_ADD && pa >= 0 && pa != d && pb >= 0 && pb != d) {
             x64_lea(g->a, w, d, x64_mi(pa, pb, 1, 0));
@@ -951,8 +974,14 @@ static void int_binop(cg *g, bool w, int op)
         return;
     }
     /* A pinned local plus a constant or another pinned local: one lea
-     * instead of mov + add. */
+     * instead of mov + add; a pinned local's low byte or half: movzx. */
     int pa = gpin(g, &a);
+    if (pa >= 0 && zext_bits(op, w, &b)) {
+        int d = alloc_gpr(g);
+        zext_rr(g, zext_bits(op, w, &b), d, pa);
+        push_reg(g, t, d);
+        return;
+    }
     if (pa >= 0 && (op == ALU_ADD || op == ALU_SUB) && is_imm(&b, w)) {
         uint64_t c = op == ALU_ADD ? b.imm : -b.imm;
         if (!w || fits32(c)) {
