@@ -48,7 +48,7 @@ typedef struct val {
 } val;
 
 enum { C_BLOCK, C_LOOP, C_IF, C_FUNC };
-enum { FUSE_CMP, FUSE_TEST, FUSE_EQZ };
+enum { FUSE_CMP, FUSE_TEST, FUSE_EQZ, FUSE_ALU };
 
 typedef struct ctl {
     uint8_t kind;
@@ -156,7 +156,9 @@ struct cg {
     struct {
         bool active, w;
         uint8_t how;             /* FUSE_CMP: cmp a, b; FUSE_TEST: test a, b
-                                    (an `and`); FUSE_EQZ: test a, a */
+                                    (an `and`); FUSE_EQZ: test a, a; FUSE_ALU:
+                                    `alu_op` of pinned local a and b, into a */
+        uint8_t alu_op;
         int cc;                  /* the condition for "true" */
         val a, b;
     } fuse;
@@ -960,6 +962,15 @@ static void int_binop(cg *g, bool w, int op)
             swap_vals(&a, &b);   /* mov d, [slot]; op d, reg */
         int d = g->lpin[li];
         int pa = gpin(g, &a), pb = gpin(g, &b);
+        int cc = CC_NE;
+        if (tee && !w && is_local(&a, (uint32_t)li) && !zext_bits(op, w, &b) &&
+            flags_ahead(g, &cc)) {
+            /* x = x op b; local.tee x; (eqz*) if/br_if/select: the
+             * consumer emits the operation and tests its flags */
+            set_fuse(g, FUSE_ALU, w, cc, &a, &b);
+            g->fuse.alu_op = (uint8_t)op;
+            return;
+        }
         if (pa >= 0 && zext_bits(op, w, &b)) {
             zext_rr(g, zext_bits(op, w, &b), d, pa);
         } else if (op == ALU_ADD && is_imm(&b, w) && pa >= 0 && pa != d) {
@@ -1091,6 +1102,11 @@ static int emit_fused(cg *g)
     bool w = g->fuse.w;
     int cc = g->fuse.cc;
     g->fuse.active = false;
+    if (g->fuse.how == FUSE_ALU) {
+        /* x = x op b; local.tee x; br_if: the operation's own ZF */
+        alu_r_val(g, g->fuse.alu_op, w, gpin(g, &a), &b);
+        return cc;
+    }
     if (g->fuse.how != FUSE_EQZ && a.kind == V_CONST && b.kind != V_CONST) {
         swap_vals(&a, &b);
         cc = cc_swapped(cc);     /* test is symmetric: E/NE are unchanged */
