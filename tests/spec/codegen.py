@@ -104,6 +104,8 @@ I32 = [  # each leaves one i32 on the stack; B32((e)) / B64((e)) mark the barrie
  "(local.set $t (local.get $x)) (i32.add (select (local.get $y) (local.get $t) B32((local.tee $t (i32.xor (local.get $t) (i32.const 5))))) (local.get $t))",
  "(local.set $t (local.get $x)) (i32.add (select (local.get $y) (local.get $t) (i32.eqz (i32.eqz B32((local.tee $t (i32.sub (local.get $t) (local.get $t))))))) (local.get $t))",
  "(local.set $t (i32.and (local.get $x) (i32.const 15))) (local.set $d0 (i32.const 0)) (block (loop $l (br_if 1 (i32.eqz (local.get $t))) (local.set $d0 (i32.add (local.get $d0) (local.get $t))) (br_if $l B32((local.tee $t (i32.sub (local.get $t) (i32.const 1))))))) (i32.add (local.get $d0) (local.get $t))",
+ "(i32.store8 (i32.const 100) B32((local.get $x))) (i32.store16 (i32.const 102) B32((local.get $y))) (i32.store (i32.const 104) B32((local.get $x))) (i32.load (i32.const 100))",
+ "(i64.store32 (i32.const 112) B64((local.get $a))) (i32.store (i32.const 116) B32((i32.wrap_i64 (local.get $b)))) (i32.add (i32.load (i32.const 112)) (i32.load (i32.const 116)))",
  "(i32.wrap_i64 B64((i64.extend_i32_u (local.get $x))))",
  "(i32.wrap_i64 B64((i64.shr_u (i64.extend_i32_u (local.get $x)) (i64.const 1))))",
  "(i32.add B32((i32.wrap_i64 (i64.add (local.get $a) (local.get $b)))) (local.get $x))",
@@ -188,6 +190,7 @@ I64 = [  # each leaves one i64
  "(local.set $c (i64.add (local.get $a) B64((i64.const -1)))) (local.get $c)",
  "(local.set $c (i64.extend_i32_u (local.get $x))) (i64.add (local.get $c) (local.tee $c (i64.mul (local.get $c) B64((i64.const 8)))))",
  "(local.set $t (local.get $x)) (i64.add (i64.extend_i32_u (local.get $t)) (i64.extend_i32_u B32((i32.wrap_i64 (local.get $a)))))",
+ "(i64.store8 (i32.const 200) B64((local.get $a))) (i64.store (i32.const 208) B64((local.get $b))) (i64.store (i32.const 216) B64((i64.extend_i32_u (local.get $x)))) (i64.add (i64.load (i32.const 200)) (i64.add (i64.load (i32.const 208)) (i64.load (i32.const 216))))",
  "(i64.trunc_f64_s (select (f64.convert_i32_s (local.get $x)) (f64.const 2.5) B32((i32.lt_s (local.get $x) (local.get $y)))))",
 ]
 

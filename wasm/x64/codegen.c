@@ -1771,7 +1771,7 @@ static void op_store(cg *g, uint8_t op, uint32_t offset)
     static const uint8_t sizes[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
     int k = op - 0x36;
     val v = pop(g), addr = pop(g);
-    int rv = to_reg(g, &v);
+    int rv = src_reg(g, &v);     /* a pinned local is stored from its register */
     x64_mem m = mem_operand(g, &addr, offset, sizes[k]);
     if (!g->c->explicit_bounds)
         add_site(g, WASM_TRAP_MEMORY_OOB);
