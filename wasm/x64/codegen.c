@@ -1065,6 +1065,8 @@ static bool mul_by_lea(cg *g, bool w, val *a, uint64_t m)
         d = a->kind == V_REG ? a->reg : alloc_gpr(g);
     }
     x64_lea(g->a, w, d, x64_mi(base ? s : -1, s, scale, c));
+    if (a->kind == V_REG && a->reg != d)
+        free_reg(g, a);          /* a copy src_reg made (a reinterpreted float local) */
     if (li >= 0)
         push_direct(g, t, (uint32_t)li, tee);
     else
