@@ -16,7 +16,8 @@
  *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
  *   [rbp+8]        return address          [rbp] caller's rbp
  *   [rbp-8]        this function's context (r15 on entry)
- *   [rbp-16]       the running thread's limits (from the caller's frame)
+ *   [rbp-16]       the running thread's stack limit (from the caller's
+ *                  frame; [rbp-8] and [rbp-16] only in functions that call)
  *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
  *   [rbp-96-8*j]   declared local j
  *   below          operand-stack home slots, then saved `if` params
@@ -70,9 +71,9 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
  * save them; see call_helper and the host stub). */
 #define NXPIN 6
 static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
-/* Frame slots above the declared locals: context, the thread's limits
- * (taken from the caller's frame, so that an instance can run on several
- * threads), then the pin saves (four GPRs, six XMMs). */
+/* Frame slots above the declared locals: context, the thread's stack
+ * limit (taken from the caller's frame, so that an instance can run on
+ * several threads), then the pin saves (four GPRs, six XMMs). */
 #define FRAME_FIXED 12
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
@@ -112,6 +113,10 @@ struct cg {
     uint32_t dyn_trap_lbl;                /* label + 1 */
     uint32_t max_out;
     uint32_t save_base, nsaves;
+    /* Out-of-line paths of call_indirect to another instance: {entry
+     * label, label to come back to}, emitted after the body. */
+    uint32_t (*cross)[2];
+    uint32_t ncross, cap_cross;
     uint32_t *func_labels;
 
     const uint8_t *p, *end;
@@ -556,8 +561,11 @@ static void call_trap_stub(cg *g)
     x64_call_m(g->a, x64_m(R11, 8 * HELPER_TRAP));
 }
 
+static void emit_cross_calls(cg *g);
+
 static void emit_trap_stubs(cg *g)
 {
+    emit_cross_calls(g);
     for (int k = 0; k < WASM_TRAP_COUNT; k++) {
         if (!g->trap_lbl[k])
             continue;
@@ -1323,6 +1331,12 @@ static void op_call(cg *g, uint32_t f)
     call_results(g, t);
 }
 
+/* call_indirect: bounds, null and signature checks (one integer: the
+ * engine-wide canonical type id), then a plain call when the callee
+ * shares this instance's context: r15 and r14 are then what the callee
+ * keeps and returns with, so nothing is reloaded. A callee in another
+ * instance (or a host function) takes the out-of-line path, which
+ * switches r15 and reloads r15 and r14 afterwards. */
 static void op_call_indirect(cg *g, uint32_t typeidx, uint32_t table)
 {
     const wasm_functype *t = &g->m->types[typeidx];
@@ -1338,11 +1352,39 @@ static void op_call_indirect(cg *g, uint32_t typeidx, uint32_t table)
     x64_jcc(g->a, CC_E, trap_label(g, WASM_TRAP_UNINITIALIZED_ELEMENT));
     x64_alu_mi(g->a, ALU_CMP, false, x64_m(R11, 16), (int32_t)t->id);
     x64_jcc(g->a, CC_NE, trap_label(g, WASM_TRAP_INDIRECT_TYPE));
-    x64_load(g->a, true, R15, x64_m(R11, 8));
+    if (g->ncross == g->cap_cross) {
+        uint32_t cap = g->cap_cross ? 2 * g->cap_cross : 8;
+        uint32_t (*c)[2] = wasm_platform_realloc(g->cross, cap * sizeof *c);
+        if (!c) {
+            fail(g, "out of memory");
+            return;
+        }
+        g->cross = c;
+        g->cap_cross = cap;
+    }
+    uint32_t slow = x64_label(g->a), back = x64_label(g->a);
+    g->cross[g->ncross][0] = slow;
+    g->cross[g->ncross][1] = back;
+    g->ncross++;
+    x64_alu_rm(g->a, ALU_CMP, true, R15, x64_m(R11, 8));
+    x64_jcc(g->a, CC_NE, slow);
     x64_call_m(g->a, x64_m(R11, 0));
-    reload_context(g);
+    x64_bind(g->a, back);
     free_reg(g, &idx);
     call_results(g, t);
+}
+
+/* The other-instance halves of this function's call_indirects. */
+static void emit_cross_calls(cg *g)
+{
+    for (uint32_t i = 0; i < g->ncross; i++) {
+        x64_bind(g->a, g->cross[i][0]);
+        x64_load(g->a, true, R15, x64_m(R11, 8));
+        x64_call_m(g->a, x64_m(R11, 0));
+        reload_context(g);
+        x64_jmp(g->a, g->cross[i][1]);
+    }
+    g->ncross = 0;
 }
 
 static const uint8_t arg_regs[6] = { RDI, RSI, RDX, RCX, R8, R9 };
@@ -2329,6 +2371,7 @@ static void compile_function(cg *g, uint32_t func)
     g->dyn_trap_lbl = 0;
     g->fuse.active = false;
     g->max_out = 0;
+    g->ncross = 0;
     g->save_base = code->max_stack_slots + 1;
     g->nsaves = 0;
     g->p = code->code;
@@ -2337,7 +2380,11 @@ static void compile_function(cg *g, uint32_t func)
 
     x64_asm *a = g->a;
     x64_bind(a, g->func_labels[func - g->m->nimported_funcs]);
-    /* Prologue: frame, stack check against the thread's limit, context. */
+    /* Prologue: frame, stack check against the thread's limit, context.
+     * The limit comes from the caller's frame (a Wasm frame or the entry
+     * trampoline's, both keep it at [rbp-16]; rbp is still the caller's
+     * here), so the check waits on one load, issued first. */
+    x64_load(a, true, RAX, x64_m(RBP, SLOT_LIMITS));
     x64_push(a, RBP);
     x64_mov_rr(a, true, RBP, RSP);
     x64_byte(a, 0x4c);                   /* lea r11, [rsp - frame] (disp32, patched) */
@@ -2346,21 +2393,25 @@ static void compile_function(cg *g, uint32_t func)
     x64_byte(a, 0x24);
     size_t frame_patch = a->len;
     x64_u32(a, 0);
-    /* The limits come from the caller's frame (a Wasm frame or the entry
-     * trampoline's, both keep them at [rbp-16]). */
-    x64_load(a, true, RAX, x64_m(RBP, 0));
-    x64_load(a, true, RAX, x64_m(RAX, SLOT_LIMITS));
-    x64_alu_rm(a, ALU_CMP, true, R11, x64_m(RAX, 0));
+    x64_alu_rr(a, ALU_CMP, true, R11, RAX);
     x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
     x64_mov_rr(a, true, RSP, R11);
-    x64_store(a, true, x64_m(RBP, -8), R15);
-    x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
+    /* The context slot is read after calls (reload_context) and by the
+     * host stub, the limit by callees: a function without calls (a leaf)
+     * needs neither. Helpers and the trap stub read no frame slot. */
+    if (code->flags & WASM_CODE_CALLS) {
+        x64_store(a, true, x64_m(RBP, -8), R15);
+        x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
+    }
     uint32_t qwords = g->nlocals * (g->cell / 8);
     if (g->nlocals > 0 && qwords <= 8) {
-        x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
+        bool zeroed = false;
         for (uint32_t j = 0; j < g->nlocals; j++) {
             if (g->lpin[g->nparams + j] >= 0)
                 continue;
+            if (!zeroed)
+                x64_alu_rr(a, ALU_XOR, false, RAX, RAX);
+            zeroed = true;
             x64_mem m = local_mem(g, g->nparams + j);
             x64_store(a, true, m, RAX);
             if (g->cell == 16)
@@ -2489,6 +2540,7 @@ int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
     wasm_platform_free(g.func_labels);
     wasm_platform_free(g.stack);
     wasm_platform_free(g.ctls);
+    wasm_platform_free(g.cross);
     wasm_platform_free(g.ltypes);
     wasm_platform_free(g.lpin);
     wasm_platform_free(g.lweight);

@@ -3,8 +3,8 @@
  *
  *   entry      C-callable: saves the callee-saved registers, records the
  *              stack pointer in the entry record (the unwinding target),
- *              keeps the thread's limits where the callee's prologue
- *              looks for them ([rbp-16] of its caller's frame),
+ *              keeps the thread's stack limit where the callee's
+ *              prologue looks for it ([rbp-16] of its caller's frame),
  *              copies the argument slots onto the stack, calls the function
  *              with its context in r15, copies the result slots back.
  *   trap stub  reached by a `call` from a trap site (or, for a hardware
@@ -24,12 +24,16 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
     uint32_t l_exit = x64_label(a), l_trap = x64_label(a), l_host_trap = x64_label(a);
 
     /* entry(code=rdi, ctx=rsi, slots=rdx, nslots=rcx, rec=r8, limits=r9).
-     * Frame: [rbp-8] rec, [rbp-16] limits (where compiled code looks for
-     * its caller's limits), then the callee-saved registers. */
+     * Frame: [rbp-8] rec, [rbp-16] limits->stack_limit (where compiled
+     * code looks for its caller's stack limit: every Wasm frame that
+     * calls keeps a copy there, so an instance entered from several
+     * threads checks each one's own stack), then the callee-saved
+     * registers. */
     *entry = (uint32_t)a->len;
     x64_push(a, RBP);
     x64_mov_rr(a, true, RBP, RSP);
     x64_push(a, R8);
+    x64_load(a, true, R9, x64_m(R9, 0));
     x64_push(a, R9);
     x64_push(a, RBX);
     x64_push(a, R12);
