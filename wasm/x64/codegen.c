@@ -15,9 +15,10 @@
  * Frame (rbp-based, no red zone):
  *   [rbp+16+8*i]   parameter i / result i (the caller's argument slots)
  *   [rbp+8]        return address          [rbp] caller's rbp
- *   [rbp-8]        this function's context (r15 on entry)
+ *   [rbp-8]        this function's context, written before each call that
+ *                  may change instance (imports, call_indirect elsewhere)
  *   [rbp-16]       the running thread's stack limit (from the caller's
- *                  frame; [rbp-8] and [rbp-16] only in functions that call)
+ *                  frame; written only by functions that call)
  *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
  *   [rbp-96-8*j]   declared local j
  *   below          operand-stack home slots, then saved `if` params
@@ -632,10 +633,12 @@ static void int_mul(cg *g, bool w)
     push_reg(g, w ? WASM_I64 : WASM_I32, r);
 }
 
-/* Is the next instruction one that can test flags directly? */
+/* Is the next instruction one that can test flags directly (`if`,
+ * `br_if`, `select`)? */
 static bool next_is_branch(cg *g)
 {
-    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d);
+    return g->p < g->end && (*g->p == 0x04 || *g->p == 0x0d || *g->p == 0x1b ||
+                             *g->p == 0x1c);
 }
 
 /* Emits the pending fused compare; returns its condition code. */
@@ -1309,6 +1312,17 @@ static void call_results(cg *g, const wasm_functype *t)
     }
 }
 
+/* Before a call that may enter another instance (an import, the
+ * cross-instance path of call_indirect): this frame's context goes to
+ * [rbp-8], where reload_context and the host stub (the caller's context
+ * is the calling instance) find it. Direct calls within the instance
+ * keep r15 as it is, so a function that makes only those never writes
+ * the slot. */
+static void save_context(cg *g)
+{
+    x64_store(g->a, true, x64_m(RBP, -8), R15);
+}
+
 static void reload_context(cg *g)
 {
     x64_load(g->a, true, R15, x64_m(RBP, -8));
@@ -1321,6 +1335,7 @@ static void op_call(cg *g, uint32_t f)
     call_args(g, t);
     if (f < g->m->nimported_funcs) {
         int32_t off = (int32_t)(g->c->layout.imports + CTX_IMPORT_SIZE * f);
+        save_context(g);
         x64_load(g->a, true, RAX, x64_m(R15, off));
         x64_load(g->a, true, R15, x64_m(R15, off + 8));
         x64_call_r(g->a, RAX);
@@ -1379,6 +1394,7 @@ static void emit_cross_calls(cg *g)
 {
     for (uint32_t i = 0; i < g->ncross; i++) {
         x64_bind(g->a, g->cross[i][0]);
+        save_context(g);
         x64_load(g->a, true, R15, x64_m(R11, 8));
         x64_call_m(g->a, x64_m(R11, 0));
         reload_context(g);
@@ -1882,21 +1898,35 @@ static void op_table_access(cg *g, bool set, uint32_t t)
     }
 }
 
+/* select: a when the condition holds, else b. A compare just before
+ * (fused, see int_cmp) is emitted here, after a and b are in registers,
+ * and its flags drive the cmov: `cmp; cmov` instead of `cmp; setcc;
+ * movzx; test; cmov`. */
 static void op_select(cg *g)
 {
-    val c = pop(g), b = pop(g), a = pop(g);
-    int rc = to_reg(g, &c);
+    bool fused = g->fuse.active;
+    val c;
+    if (!fused)
+        c = pop(g);
+    val b = pop(g), a = pop(g);
     int ra = to_reg(g, &a), rb = to_reg(g, &b);
-    x64_test_rr(g->a, false, rc, rc);
+    int cc_b;                    /* the condition under which b is chosen */
+    if (fused) {
+        cc_b = emit_fused(g) ^ 1;
+    } else {
+        int rc = to_reg(g, &c);
+        x64_test_rr(g->a, false, rc, rc);
+        free_reg(g, &c);
+        cc_b = CC_E;
+    }
     if (is_xmm(a.type)) {
         uint32_t l = x64_label(g->a);
-        x64_jcc(g->a, CC_NE, l);
+        x64_jcc(g->a, cc_b ^ 1, l);
         x64_movaps(g->a, ra, rb);
         x64_bind(g->a, l);
     } else {
-        x64_cmov(g->a, CC_E, is_w(a.type), ra, rb);
+        x64_cmov(g->a, cc_b, is_w(a.type), ra, rb);
     }
-    free_reg(g, &c);
     free_reg(g, &b);
     push_reg(g, a.type, ra);
 }
@@ -2396,13 +2426,11 @@ static void compile_function(cg *g, uint32_t func)
     x64_alu_rr(a, ALU_CMP, true, R11, RAX);
     x64_jcc(a, CC_B, trap_label(g, WASM_TRAP_STACK_EXHAUSTED));
     x64_mov_rr(a, true, RSP, R11);
-    /* The context slot is read after calls (reload_context) and by the
-     * host stub, the limit by callees: a function without calls (a leaf)
-     * needs neither. Helpers and the trap stub read no frame slot. */
-    if (code->flags & WASM_CODE_CALLS) {
-        x64_store(a, true, x64_m(RBP, -8), R15);
+    /* The limit is read by callees only: a function without calls (a
+     * leaf) does not keep it. (The context slot [rbp-8] is written just
+     * before the calls that may change instance, see save_context.) */
+    if (code->flags & WASM_CODE_CALLS)
         x64_store(a, true, x64_m(RBP, SLOT_LIMITS), RAX);
-    }
     uint32_t qwords = g->nlocals * (g->cell / 8);
     if (g->nlocals > 0 && qwords <= 8) {
         bool zeroed = false;
