@@ -522,6 +522,25 @@ static void to_fixed(cg *g, val *v, int r)
     v->reg = (uint8_t)r;
 }
 
+/* Puts float v in xmm0 (which must not hold a live stack entry). */
+static void to_fixed_xmm0(cg *g, val *v)
+{
+    if (v->kind == V_REG) {
+        if (v->reg != 0)
+            x64_movaps(g->a, 0, v->reg);
+        free_reg(g, v);
+    } else if (v->kind == V_CONST) {
+        load_const(g, v->type, 0, v->imm);
+    } else if (pin_of(g, v) >= 0) {
+        load_pinned(g, v, 0);
+    } else {
+        load_typed(g, v->type, 0, val_mem(g, v));
+    }
+    g->xmm_used |= 1u;
+    v->kind = V_REG;
+    v->reg = 0;
+}
+
 /* A register holding v for reading only: a pinned local's own register,
  * or to_reg (free_reg afterwards is harmless either way). */
 static int src_reg(cg *g, val *v)
@@ -1288,10 +1307,34 @@ static void call_args(cg *g, const wasm_functype *t)
         g->max_out = out;
 }
 
-static void call_results(cg *g, const wasm_functype *t)
+/* One result that is not a v128 is also returned in a register: rax
+ * (integers and references) or xmm0 (floats), see emit_return and the
+ * host stub. The slot is written all the same (the entry trampoline and
+ * multi-value code read slots). */
+static bool result_in_reg(const wasm_functype *t)
+{
+    return t->nresults == 1 && t->results[0] != WASM_V128;
+}
+
+/* Takes the results of the call just made. `any` says the callee may be
+ * a host function (imports, call_indirect), whose stub loads rax from
+ * the slot with all 64 bits: an i32 is zero-extended here. */
+static void call_results(cg *g, const wasm_functype *t, bool any)
 {
     g->gpr_used = 0;
     g->xmm_used = 0;
+    if (result_in_reg(t)) {
+        uint8_t ty = t->results[0];
+        int r = alloc_for(g, ty);          /* rax or xmm0: nothing is allocated */
+        if (r != (is_xmm(ty) ? 0 : RAX)) {
+            fail(g, "result register");
+            return;
+        }
+        if (any && ty == WASM_I32)
+            x64_mov_rr(g->a, false, RAX, RAX);
+        push_reg(g, ty, r);
+        return;
+    }
     for (uint32_t i = 0, slot = 0; i < t->nresults; i++) {
         uint8_t ty = t->results[i];
         x64_mem src = x64_m(RSP, (int32_t)(8 * slot));
@@ -1343,7 +1386,7 @@ static void op_call(cg *g, uint32_t f)
     } else {
         x64_call_label(g->a, g->func_labels[f - g->m->nimported_funcs]);
     }
-    call_results(g, t);
+    call_results(g, t, f < g->m->nimported_funcs);
 }
 
 /* call_indirect: bounds, null and signature checks (one integer: the
@@ -1386,7 +1429,7 @@ static void op_call_indirect(cg *g, uint32_t typeidx, uint32_t table)
     x64_call_m(g->a, x64_m(R11, 0));
     x64_bind(g->a, back);
     free_reg(g, &idx);
-    call_results(g, t);
+    call_results(g, t, true);
 }
 
 /* The other-instance halves of this function's call_indirects. */
@@ -1598,6 +1641,24 @@ static void emit_return(cg *g)
     uint32_t n = g->type->nresults;
     if (n > 1)
         spill_all(g);
+    if (result_in_reg(g->type)) {
+        /* The result in rax or xmm0 (call_results), and in its slot. A
+         * copy of the entry, and the register state kept: after br_if
+         * and br_table this is a side path, and the stack goes on. */
+        val v = g->stack[g->sp - 1];
+        v.pos = g->sp - 1;
+        uint32_t gpr_used = g->gpr_used, xmm_used = g->xmm_used;
+        if (is_xmm(v.type)) {
+            to_fixed_xmm0(g, &v);
+            x64_fstore(g->a, true, x64_m(RBP, 16), 0);
+        } else {
+            to_fixed(g, &v, RAX);
+            x64_store(g->a, true, x64_m(RBP, 16), RAX);
+        }
+        g->gpr_used = gpr_used;
+        g->xmm_used = xmm_used;
+        n = 0;
+    }
     for (uint32_t i = 0, slot = 0; i < n; i++) {
         val *v = &g->stack[g->sp - n + i];
         v->pos = g->sp - n + i;

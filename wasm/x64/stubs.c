@@ -13,7 +13,8 @@
  *              then unwinds to the innermost entry and returns 1 from it.
  *   host stub  what an imported host function's code pointer is: calls
  *              wasm_rt_host_call(func, caller context, slots) and turns a
- *              non-zero result into a trap.
+ *              non-zero result into a trap; loads the first result slot
+ *              into rax and xmm0 (where a single result is returned).
  */
 #include "wasm/compile.h"
 #include "wasm/x64/asm.h"
@@ -103,6 +104,10 @@ int wasm_arch_emit_stubs(x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
     x64_load(a, true, R10, x64_m(RSP, 48));
     x64_test_rr(a, false, RAX, RAX);
     x64_jcc(a, CC_NE, l_host_trap);
+    /* A single result is also returned in rax or xmm0 (compiled callers
+     * take it from there, codegen.c's call_results): load both. */
+    x64_load(a, true, RAX, x64_m(RBP, 16));
+    x64_fload(a, true, 0, x64_m(RBP, 16));
     x64_leave(a);
     x64_ret(a);
     x64_bind(a, l_host_trap);
