@@ -1361,6 +1361,10 @@ static void call_results(cg *g, const wasm_functype *t, bool any)
  * is the calling instance) find it. Direct calls within the instance
  * keep r15 as it is, so a function that makes only those never writes
  * the slot. */
+/* The callee gets its own context in r15 and its memory base in r14
+ * (compiled code never loads r14 in its prologue: within an instance it
+ * is already right). For a host function the "context" is its wasm_func,
+ * and the r14 load reads a harmless word of it. */
 static void save_context(cg *g)
 {
     x64_store(g->a, true, x64_m(RBP, -8), R15);
@@ -1381,6 +1385,7 @@ static void op_call(cg *g, uint32_t f)
         save_context(g);
         x64_load(g->a, true, RAX, x64_m(R15, off));
         x64_load(g->a, true, R15, x64_m(R15, off + 8));
+        x64_load(g->a, true, R14, x64_m(R15, CTX_MEM_BASE));
         x64_call_r(g->a, RAX);
         reload_context(g);
     } else {
@@ -1439,6 +1444,7 @@ static void emit_cross_calls(cg *g)
         x64_bind(g->a, g->cross[i][0]);
         save_context(g);
         x64_load(g->a, true, R15, x64_m(R11, 8));
+        x64_load(g->a, true, R14, x64_m(R15, CTX_MEM_BASE));
         x64_call_m(g->a, x64_m(R11, 0));
         reload_context(g);
         x64_jmp(g->a, g->cross[i][1]);
