@@ -611,11 +611,13 @@ static void add_site(cg *g, int kind)
 static void int_binop(cg *g, bool w, int op)
 {
     val b = pop(g), a = pop(g);
-    /* A pinned local plus a constant: one lea instead of mov + add. */
-    if (op == ALU_ADD && b.kind == V_CONST && (!w || fits32(b.imm)) && pin_of(g, &a) >= 0 &&
-        !pin_is_xmm(g, &a) && !is_float(a.type)) {
+    /* A pinned local plus or minus a constant: one lea instead of mov +
+     * add (n - 1 before a recursive call, i + 1). */
+    uint64_t k = op == ALU_SUB ? 0 - b.imm : b.imm;
+    if ((op == ALU_ADD || op == ALU_SUB) && b.kind == V_CONST && (!w || fits32(k)) &&
+        pin_of(g, &a) >= 0 && !pin_is_xmm(g, &a) && !is_float(a.type)) {
         int d = alloc_gpr(g);
-        x64_lea(g->a, w, d, x64_m(pin_of(g, &a), (int32_t)b.imm));
+        x64_lea(g->a, w, d, x64_m(pin_of(g, &a), (int32_t)k));
         push_reg(g, w ? WASM_I64 : WASM_I32, d);
         return;
     }
