@@ -1537,6 +1537,26 @@ static void block_type(cg *g, uint32_t *np, const uint8_t **params, uint32_t *nr
     }
 }
 
+/* Loop heads start on a 32-byte boundary (the CPU fetches 32-byte
+ * blocks): without it, a hot loop's speed depends on where unrelated
+ * code above it ends (interp went 12% slower when prologues shrank by
+ * 11 bytes). The padding is long nops, run once on entry. */
+static void align_loop(cg *g)
+{
+    static const uint8_t nops[8][7] = {
+        { 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 }, { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+    };
+    uint32_t pad = (uint32_t)(-g->a->len & 31);
+    while (pad) {
+        uint32_t k = pad > 7 ? 7 : pad;
+        for (uint32_t i = 0; i < k; i++)
+            x64_byte(g->a, nops[k][i]);
+        pad -= k;
+    }
+}
+
 static ctl *push_ctl(cg *g)
 {
     if (g->nctl == g->cap_ctl) {
@@ -1595,8 +1615,10 @@ static void op_block(cg *g, int kind)
     b->nresults = nr;
     b->results = results;
     b->label = x64_label(g->a);
-    if (kind == C_LOOP)
+    if (kind == C_LOOP) {
+        align_loop(g);
         x64_bind(g->a, b->label);
+    }
     if (kind == C_IF) {
         b->else_label = x64_label(g->a);
         if (np) {
