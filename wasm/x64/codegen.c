@@ -1540,15 +1540,23 @@ static void block_type(cg *g, uint32_t *np, const uint8_t **params, uint32_t *nr
 /* Loop heads start on a 32-byte boundary (the CPU fetches 32-byte
  * blocks): without it, a hot loop's speed depends on where unrelated
  * code above it ends (interp went 12% slower when prologues shrank by
- * 11 bytes). The padding is long nops, run once on entry. */
+ * 11 bytes). The padding runs on every entry to the loop, so it is at
+ * most two long nops, or a short jump over it. */
 static void align_loop(cg *g)
 {
-    static const uint8_t nops[8][7] = {
+    static const uint8_t nops[8][8] = {
         { 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 }, { 0x0f, 0x1f, 0x40, 0x00 },
         { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
         { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
     };
     uint32_t pad = (uint32_t)(-g->a->len & 31);
+    if (pad > 14) {
+        x64_byte(g->a, 0xeb);                    /* jmp rel8 over the rest */
+        x64_byte(g->a, (uint8_t)(pad - 2));
+        for (uint32_t i = 2; i < pad; i++)
+            x64_byte(g->a, 0xcc);
+        return;
+    }
     while (pad) {
         uint32_t k = pad > 7 ? 7 : pad;
         for (uint32_t i = 0; i < k; i++)
