@@ -475,6 +475,18 @@ void x64_rep_stosq(x64_asm *a)
     put8(a, 0xab);
 }
 
+void x64_rep_movsb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xa4);
+}
+
+void x64_rep_stosb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xaa);
+}
+
 void x64_leave(x64_asm *a) { put8(a, 0xc9); }
 
 /* ---- SSE ---- */

@@ -154,6 +154,8 @@ void x64_ret(x64_asm *a);
 void x64_ud2(x64_asm *a);
 void x64_rep_movsq(x64_asm *a);
 void x64_rep_stosq(x64_asm *a);
+void x64_rep_movsb(x64_asm *a);                /* rdi, rsi, rcx */
+void x64_rep_stosb(x64_asm *a);                /* rdi, al, rcx */
 void x64_leave(x64_asm *a);
 /* lea dst, [rip + label] */
 void x64_lea_rip(x64_asm *a, int dst, uint32_t label);

@@ -1747,6 +1747,91 @@ static void skip_immediates(cg *g, uint8_t op)
 
 /* ---- the instruction loop ---- */
 
+/* What the memory.copy and memory.fill stubs (stubs.c) clobber besides
+ * r11 and xmm15, as register masks. */
+#define BULK_COPY_GPRS ((1u << RAX) | (1u << RCX) | (1u << RSI) | (1u << RDI))
+#define BULK_COPY_XMMS 0x7u                       /* xmm0-xmm2 */
+#define BULK_FILL_GPRS ((1u << RAX) | (1u << RCX) | (1u << RDI))
+#define BULK_FILL_XMMS 0u
+
+/* Moves the three i32 operands v[] into the distinct registers dst[]
+ * (a parallel move: a register is written only once no other operand
+ * still waits in it, and r11 breaks a cycle), then loads the operands
+ * that are not in registers. 32-bit moves keep them zero-extended. */
+static void operands_to(cg *g, val *v, const uint8_t *dst)
+{
+    bool done[3];
+    int left = 0;
+    for (int k = 0; k < 3; k++) {
+        done[k] = v[k].kind != V_REG || v[k].reg == dst[k];
+        left += !done[k];
+    }
+    while (left) {
+        bool moved = false;
+        for (int k = 0; k < 3; k++) {
+            if (done[k])
+                continue;
+            bool busy = false;
+            for (int j = 0; j < 3; j++)
+                busy |= j != k && !done[j] && v[j].reg == dst[k];
+            if (busy)
+                continue;
+            x64_mov_rr(g->a, false, dst[k], v[k].reg);
+            v[k].reg = dst[k];
+            done[k] = true;
+            left--;
+            moved = true;
+        }
+        for (int k = 0; k < 3 && !moved; k++) {
+            if (!done[k]) {
+                x64_mov_rr(g->a, false, R11, v[k].reg);
+                v[k].reg = R11;
+                moved = true;
+            }
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        if (v[k].kind == V_REG)
+            continue;
+        if (v[k].kind == V_CONST)
+            x64_mov_ri(g->a, false, dst[k], (uint32_t)v[k].imm);
+        else if (pin_of(g, &v[k]) >= 0)
+            load_pinned(g, &v[k], dst[k]);
+        else
+            x64_load(g->a, false, dst[k], val_mem(g, &v[k]));
+    }
+}
+
+/* memory.copy / memory.fill: the stub takes the three operands in regs[]
+ * and clobbers only the registers in the masks (plus r11, xmm15), so
+ * only stack entries living there are spilled; pinned locals and the
+ * other registers stay. The stub checks the bounds and traps itself. */
+static void call_bulk_stub(cg *g, int h, const uint8_t *regs, uint32_t gprs, uint32_t xmms)
+{
+    if (g->sp < 3) {
+        fail(g, "operand stack underflow at memory.copy/fill");
+        return;
+    }
+    uint32_t base = g->sp - 3;
+    for (uint32_t i = 0; i < base; i++) {
+        val *e = &g->stack[i];
+        if (e->kind == V_REG && ((is_xmm(e->type) ? xmms : gprs) & (1u << e->reg)))
+            spill_entry(g, i);
+    }
+    val v[3];
+    for (int k = 0; k < 3; k++) {
+        v[k] = g->stack[base + k];
+        v[k].pos = base + (uint32_t)k;
+        free_reg(g, &v[k]);
+    }
+    g->sp = base;
+    operands_to(g, v, regs);
+    x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    x64_call_m(g->a, x64_m(R11, 8 * h));
+    g->gpr_used &= ~gprs;
+    g->xmm_used &= ~xmms;
+}
+
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
@@ -1769,15 +1854,19 @@ static void op_prefix_fc(cg *g)
         imm[0] = rd_u32(g);
         call_helper(g, HELPER_DATA_DROP, 1, imm, 0, 0, false);
         break;
-    case 10:
+    case 10: {
+        static const uint8_t regs[3] = { RDI, RSI, RCX };
         rd_u8(g);
         rd_u8(g);
-        call_helper(g, HELPER_MEMORY_COPY, 0, imm, 3, 0, true);
+        call_bulk_stub(g, HELPER_MEMORY_COPY, regs, BULK_COPY_GPRS, BULK_COPY_XMMS);
         break;
-    case 11:
+    }
+    case 11: {
+        static const uint8_t regs[3] = { RDI, RAX, RCX };
         rd_u8(g);
-        call_helper(g, HELPER_MEMORY_FILL, 0, imm, 3, 0, true);
+        call_bulk_stub(g, HELPER_MEMORY_FILL, regs, BULK_FILL_GPRS, BULK_FILL_XMMS);
         break;
+    }
     case 12: {
         uint32_t seg = rd_u32(g), tab = rd_u32(g);
         imm[0] = tab;
