@@ -75,7 +75,7 @@ wasm_backend_engine *wasm_backend_engine_get(wasm_engine *engine, wasm_error *er
     x64_init(&a);
     wasm_stub_offsets off;
     int rc = wasm_arch_emit_stubs(&a, &off, (uintptr_t)wasm_rt_trap,
-                                  (uintptr_t)wasm_rt_host_call);
+                                  (uintptr_t)wasm_rt_host_call, cpu);
     if (rc == 0)
         e->code = place_code(&a, &e->mapped);
     x64_free(&a);

@@ -86,9 +86,10 @@ typedef struct wasm_stub_offsets {
     uint32_t entry, trap, host;
     uint32_t copy, fill;         /* memory.copy / memory.fill (helper table) */
 } wasm_stub_offsets;
-/* Emits the engine stubs into `a` and sets their offsets. */
+/* Emits the engine stubs into `a` and sets their offsets; `cpu`
+ * (WASM_CPU_*) says whether they may use AVX. */
 int wasm_arch_emit_stubs(struct x64_asm *a, wasm_stub_offsets *off, uintptr_t trap_fn,
-                         uintptr_t host_fn);
+                         uintptr_t host_fn, unsigned cpu);
 
 /* Compiles every defined function of c->module into `a`, filling
  * c->func_start and c->sites. Returns 0, or -1 with *err set. */
