@@ -1832,6 +1832,104 @@ static void call_bulk_stub(cg *g, int h, const uint8_t *regs, uint32_t gprs, uin
     g->xmm_used &= ~xmms;
 }
 
+/* Loads or stores one piece of a short inline copy or fill: 1, 2, 4 or 8
+ * bytes through a GPR, 16 through an XMM register. */
+static void bulk_piece(cg *g, bool store, uint32_t size, int r, x64_mem m)
+{
+    if (!g->c->explicit_bounds)
+        add_site(g, WASM_TRAP_MEMORY_OOB);
+    if (size == 16)
+        x64_sse_m(g->a, store ? P_MOVDQU_STORE : P_MOVDQU_LOAD, r, m);
+    else if (store && size == 1)
+        x64_store8(g->a, m, r);
+    else if (store && size == 2)
+        x64_store16(g->a, m, r);
+    else if (store)
+        x64_store(g->a, size == 8, m, r);
+    else if (size == 1)
+        x64_load8u(g->a, r, m);
+    else if (size == 2)
+        x64_load16u(g->a, r, m);
+    else
+        x64_load(g->a, size == 8, r, m);
+}
+
+static x64_mem mem_plus(x64_mem m, uint32_t d)
+{
+    m.disp += (int32_t)d;
+    return m;
+}
+
+/* memory.copy / memory.fill of a constant 1..32 bytes, inline: at most
+ * two overlapping pieces of the largest power of two <= n (16 at most),
+ * both loaded before either is stored (memmove semantics). Explicit
+ * mode checks the ranges first (mem_operand); in guard mode the guard
+ * pages do, and the higher piece is stored first: the memory ends on a
+ * page boundary, so an access past it faults before anything is written.
+ * Returns false (nothing emitted) for other lengths, and for constant
+ * addresses too big for a displacement. */
+static bool bulk_inline(cg *g, bool fill)
+{
+    if (g->sp < 3 || g->stack[g->sp - 1].kind != V_CONST)
+        return false;
+    uint32_t n = (uint32_t)g->stack[g->sp - 1].imm;
+    if (n == 0 || n > 32)
+        return false;
+    for (uint32_t k = fill ? 3 : 2; k <= 3; k++) {
+        const val *a = &g->stack[g->sp - k];
+        if (a->kind == V_CONST && (uint32_t)a->imm >= 0x7fff0000u)
+            return false;
+    }
+    uint32_t p = n >= 16 ? 16 : n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+    bool two = n != p;
+    bool x = p == 16;
+    pop(g);
+    val sv = pop(g), dv = pop(g);
+    x64_mem src = { 0 }, dst;
+    int r0, r1;
+    if (fill) {
+        dst = mem_operand(g, &dv, 0, n);
+        if (sv.kind == V_CONST) {
+            r0 = alloc_gpr(g);
+            x64_mov_ri(g->a, true, r0, (sv.imm & 0xff) * 0x0101010101010101ull);
+        } else {
+            r0 = to_reg(g, &sv);
+            x64_movzx8_rr(g->a, r0, r0);
+            x64_mov_ri(g->a, true, R11, 0x0101010101010101ull);
+            x64_imul_rr(g->a, true, r0, R11);
+        }
+        if (x) {
+            r1 = alloc_xmm(g);
+            x64_movd_xr(g->a, true, r1, r0);
+            x64_sse(g->a, P_PUNPCKLQDQ, r1, r1);
+        } else {
+            r1 = r0;
+        }
+        if (two)
+            bulk_piece(g, true, p, r1, mem_plus(dst, n - p));
+        bulk_piece(g, true, p, r1, dst);
+        if (x)
+            g->xmm_used &= ~(1u << r1);
+        g->gpr_used &= ~(1u << r0);
+    } else {
+        src = mem_operand(g, &sv, 0, n);
+        dst = mem_operand(g, &dv, 0, n);
+        r0 = x ? alloc_xmm(g) : alloc_gpr(g);
+        r1 = two ? (x ? alloc_xmm(g) : alloc_gpr(g)) : r0;
+        bulk_piece(g, false, p, r0, src);
+        if (two) {
+            bulk_piece(g, false, p, r1, mem_plus(src, n - p));
+            bulk_piece(g, true, p, r1, mem_plus(dst, n - p));
+        }
+        bulk_piece(g, true, p, r0, dst);
+        uint32_t *used = x ? &g->xmm_used : &g->gpr_used;
+        *used &= ~((1u << r0) | (1u << r1));
+    }
+    free_reg(g, &sv);
+    free_reg(g, &dv);
+    return true;
+}
+
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
@@ -1858,13 +1956,15 @@ static void op_prefix_fc(cg *g)
         static const uint8_t regs[3] = { RDI, RSI, RCX };
         rd_u8(g);
         rd_u8(g);
-        call_bulk_stub(g, HELPER_MEMORY_COPY, regs, BULK_COPY_GPRS, BULK_COPY_XMMS);
+        if (!bulk_inline(g, false))
+            call_bulk_stub(g, HELPER_MEMORY_COPY, regs, BULK_COPY_GPRS, BULK_COPY_XMMS);
         break;
     }
     case 11: {
         static const uint8_t regs[3] = { RDI, RAX, RCX };
         rd_u8(g);
-        call_bulk_stub(g, HELPER_MEMORY_FILL, regs, BULK_FILL_GPRS, BULK_FILL_XMMS);
+        if (!bulk_inline(g, true))
+            call_bulk_stub(g, HELPER_MEMORY_FILL, regs, BULK_FILL_GPRS, BULK_FILL_XMMS);
         break;
     }
     case 12: {
