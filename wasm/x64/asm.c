@@ -498,6 +498,30 @@ void x64_jmp_r(x64_asm *a, int r) { x64_enc_r(a, 0, false, 0xff, 1, 4, r, false)
 void x64_jmp_m(x64_asm *a, x64_mem m) { x64_enc_m(a, 0, false, 0xff, 1, 4, m); }
 void x64_ret(x64_asm *a) { put8(a, 0xc3); }
 
+/* Pads with the recommended multi-byte NOPs (Intel SDM, NOP) up to a
+ * multiple of `align` (a power of two, at most 64). */
+void x64_align_nops(x64_asm *a, uint32_t align)
+{
+    static const uint8_t nops[9][9] = {
+        { 0x90 },
+        { 0x66, 0x90 },
+        { 0x0f, 0x1f, 0x00 },
+        { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+    };
+    uint32_t pad = (uint32_t)(-a->len & (align - 1));
+    while (pad > 0) {
+        uint32_t n = pad < 9 ? pad : 9;
+        for (uint32_t i = 0; i < n; i++)
+            put8(a, nops[n - 1][i]);
+        pad -= n;
+    }
+}
+
 void x64_ud2(x64_asm *a)
 {
     put8(a, 0x0f);

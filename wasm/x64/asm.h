@@ -161,6 +161,7 @@ void x64_call_m(x64_asm *a, x64_mem m);
 void x64_jmp_r(x64_asm *a, int r);
 void x64_jmp_m(x64_asm *a, x64_mem m);
 void x64_ret(x64_asm *a);
+void x64_align_nops(x64_asm *a, uint32_t align);
 void x64_ud2(x64_asm *a);
 void x64_rep_movsq(x64_asm *a);
 void x64_rep_stosq(x64_asm *a);

@@ -383,17 +383,19 @@ int wasm_arch_emit_stubs(x64_asm *a, wasm_stub_offsets *off, uintptr_t trap_fn,
     x64_load(a, true, RSI, x64_m(RBP, 0));
     x64_load(a, true, RSI, x64_m(RSI, -8));  /* the caller's saved context */
     x64_lea(a, true, RDX, x64_m(RBP, 16));
-    /* Compiled code keeps pinned locals in xmm9-14 and r10 across calls;
-     * C does not preserve them. */
+    /* Compiled code keeps pinned locals in xmm9-14, r10 and r9 across
+     * calls; C does not preserve them. */
     x64_alu_ri(a, ALU_SUB, true, RSP, 64);
     for (int k = 0; k < 6; k++)
         x64_fstore(a, true, x64_m(RSP, 8 * k), 9 + k);
     x64_store(a, true, x64_m(RSP, 48), R10);
+    x64_store(a, true, x64_m(RSP, 56), R9);
     x64_mov_ri(a, true, RAX, host_fn);
     x64_call_r(a, RAX);
     for (int k = 0; k < 6; k++)
         x64_fload(a, true, 9 + k, x64_m(RSP, 8 * k));
     x64_load(a, true, R10, x64_m(RSP, 48));
+    x64_load(a, true, R9, x64_m(RSP, 56));
     x64_test_rr(a, false, RAX, RAX);
     x64_jcc(a, CC_NE, l_host_trap);
     x64_leave(a);
