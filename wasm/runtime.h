@@ -103,8 +103,8 @@ wasm_thread *wasm_thread_get(void);
 enum {
     HELPER_TRAP,                 /* the trap stub (not a C function): edi = trap kind */
     HELPER_MEMORY_GROW,          /* (ctx, delta) -> old pages or -1 */
-    HELPER_MEMORY_FILL,          /* (ctx, dst, val, n) -> trap kind or 0 */
-    HELPER_MEMORY_COPY,          /* (ctx, dst, src, n) */
+    HELPER_MEMORY_FILL,          /* a stub (stubs.c): edi dst, eax value, ecx n */
+    HELPER_MEMORY_COPY,          /* a stub (stubs.c): edi dst, esi src, ecx n */
     HELPER_MEMORY_INIT,          /* (ctx, seg, dst, src, n) */
     HELPER_DATA_DROP,            /* (ctx, seg) */
     HELPER_TABLE_GROW,           /* (ctx, table, init, delta) -> old size or -1 */

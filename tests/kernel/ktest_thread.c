@@ -134,8 +134,15 @@ bool ktest_preempt(void)
      * other spinner, the sleeper and main itself run again. */
     thread_sleep_ns(150 * MS);
     uint64_t a0 = spins[0], b0 = spins[1];
-    thread_sleep_ns(150 * MS);
-    uint64_t a1 = spins[0], b1 = spins[1];
+    /* Then both must progress again. Under TCG on a loaded host a tick can
+     * come late, so this waits for it (up to 5 s) instead of expecting it
+     * within a fixed stretch. */
+    uint64_t a1 = a0, b1 = b0;
+    for (int i = 0; i < 100 && (a1 == a0 || b1 == b0); i++) {
+        thread_sleep_ns(50 * MS);
+        a1 = spins[0];
+        b1 = spins[1];
+    }
     stop = true;
     KTEST_CHECK(wait_done(3, 10000 * MS));
     kprintf("preempt: spinner 0 %lu -> %lu, spinner 1 %lu -> %lu; sleeper slept %lu us for 100000\n",

@@ -281,6 +281,49 @@ void x64_enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg
     enc_m(a, prefix, w, op, nop, reg, m, false);
 }
 
+/* Three-byte VEX prefix (C4): inverted R, X, B, the opcode map, W=0, the
+ * inverted extra source register vvvv, L (256 bits) and pp. */
+static uint8_t *put_vex(uint8_t *p, int pp, int map, bool l256, int reg, int index, int base,
+                        int vvvv)
+{
+    *p++ = 0xc4;
+    *p++ = (uint8_t)(((reg & 8) ? 0 : 0x80) | ((index >= 0 && (index & 8)) ? 0 : 0x40) |
+                     ((base >= 0 && (base & 8)) ? 0 : 0x20) | map);
+    *p++ = (uint8_t)(((~vvvv & 15) << 3) | (l256 ? 4 : 0) | pp);
+    return p;
+}
+
+void x64_vex_m(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, x64_mem m)
+{
+    uint8_t *p = room(a);
+    if (!p)
+        return;
+    p = put_vex(p, pp, map, l256, reg, m.index, m.base, 0);
+    *p++ = op;
+    p = put_mem_body(p, reg, m);
+    a->len = (size_t)(p - a->buf);
+}
+
+void x64_vex_rri(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, int vvvv,
+                 int rm, uint8_t imm)
+{
+    uint8_t *p = room(a);
+    if (!p)
+        return;
+    p = put_vex(p, pp, map, l256, reg, -1, rm, vvvv);
+    *p++ = op;
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    *p++ = imm;
+    a->len = (size_t)(p - a->buf);
+}
+
+void x64_vzeroupper(x64_asm *a)
+{
+    put8(a, 0xc5);
+    put8(a, 0xf8);
+    put8(a, 0x77);
+}
+
 /* ---- integer ---- */
 
 void x64_mov_rr(x64_asm *a, bool w, int dst, int src)
@@ -455,6 +498,30 @@ void x64_jmp_r(x64_asm *a, int r) { x64_enc_r(a, 0, false, 0xff, 1, 4, r, false)
 void x64_jmp_m(x64_asm *a, x64_mem m) { x64_enc_m(a, 0, false, 0xff, 1, 4, m); }
 void x64_ret(x64_asm *a) { put8(a, 0xc3); }
 
+/* Pads with the recommended multi-byte NOPs (Intel SDM, NOP) up to a
+ * multiple of `align` (a power of two, at most 64). */
+void x64_align_nops(x64_asm *a, uint32_t align)
+{
+    static const uint8_t nops[9][9] = {
+        { 0x90 },
+        { 0x66, 0x90 },
+        { 0x0f, 0x1f, 0x00 },
+        { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+    };
+    uint32_t pad = (uint32_t)(-a->len & (align - 1));
+    while (pad > 0) {
+        uint32_t n = pad < 9 ? pad : 9;
+        for (uint32_t i = 0; i < n; i++)
+            put8(a, nops[n - 1][i]);
+        pad -= n;
+    }
+}
+
 void x64_ud2(x64_asm *a)
 {
     put8(a, 0x0f);
@@ -473,6 +540,18 @@ void x64_rep_stosq(x64_asm *a)
     put8(a, 0xf3);
     put8(a, 0x48);
     put8(a, 0xab);
+}
+
+void x64_rep_movsb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xa4);
+}
+
+void x64_rep_stosb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xaa);
 }
 
 void x64_leave(x64_asm *a) { put8(a, 0xc9); }

@@ -19,14 +19,15 @@
  *                  may change instance (imports, call_indirect elsewhere)
  *   [rbp-16]       the running thread's stack limit (from the caller's
  *                  frame; written only by functions that call)
- *   [rbp-24..-40]  saved rbx, r12, r13      [rbp-48..-88] saved xmm9-14
- *   [rbp-96-8*j]   declared local j
+ *   [rbp-24..-56]  saved rbx, r12, r13, r10, r9
+ *   [rbp-64..-104] saved xmm9-14
+ *   [rbp-104-8*j]  declared local j (j from 1)
  *   below          operand-stack home slots, then saved `if` params
  *   [rsp+8*k]      outgoing argument/result slots for calls
  *
  * Registers: r15 context, r14 memory base, r11 and xmm15 scratch; rbx,
- * r12, r13 and xmm9-14 for pinned locals (callee-saved); the rest are
- * allocated to operand-stack entries. */
+ * r12, r13, r10, r9 and xmm9-14 for pinned locals (callee-saved); the
+ * rest are allocated to operand-stack entries. */
 #include "wasm/compile.h"
 #include "wasm/engine.h"
 #include "wasm/platform.h"
@@ -59,14 +60,16 @@ typedef struct ctl {
     uint32_t save;               /* first save slot of an `if`'s params */
 } ctl;
 
-/* Operand-stack registers. rbx, r12 and r13 are kept for locals pinned
- * to registers (callee-saved: a function saves the ones it pins). */
-#define NGPR 7
-static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, R9, RCX, RDX };
-#define NPIN 4
-static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
-/* r10 is not callee-saved in C: calls to C save it like xmm9-14. */
-#define PIN_C_CLOBBERED(k) ((k) == 3)
+/* Operand-stack registers. rbx, r12, r13, r10 and r9 are kept for locals
+ * pinned to registers (callee-saved in compiled code: a function saves
+ * the ones it pins). */
+#define NGPR 6
+static const uint8_t gpr_order[NGPR] = { RAX, RSI, RDI, R8, RCX, RDX };
+#define NPIN 5
+static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10, R9 };
+/* r10 and r9 are not callee-saved in C: calls to C save them like
+ * xmm9-14. */
+#define PIN_C_CLOBBERED(k) ((k) >= 3)
 /* Float locals may be pinned to xmm9-xmm14, which compiled code treats
  * as callee-saved too (C helpers and host functions do not: those calls
  * save them; see call_helper and the host stub). */
@@ -74,12 +77,34 @@ static const uint8_t pin_regs[NPIN] = { RBX, R12, R13, R10 };
 static const uint8_t pin_xmms[NXPIN] = { 14, 13, 12, 11, 10, 9 };
 /* Frame slots above the declared locals: context, the thread's stack
  * limit (taken from the caller's frame, so that an instance can run on
- * several threads), then the pin saves (four GPRs, six XMMs). */
-#define FRAME_FIXED 12
+ * several threads), then the pin saves (five GPRs, six XMMs). */
+#define FRAME_FIXED 13
 #define SLOT_LIMITS (-16)
 #define SLOT_PIN(k) (-(int32_t)(24 + 8 * (k)))
-#define SLOT_XPIN(k) (-(int32_t)(56 + 8 * (k)))
+#define SLOT_XPIN(k) (-(int32_t)(64 + 8 * (k)))
 #define NXMM 9
+
+/* Which local each pin register holds (NO_LOCAL: none). */
+#define NO_LOCAL UINT32_MAX
+typedef struct pinset {
+    uint32_t g[NPIN];            /* the local in pin_regs[k] */
+    uint32_t x[NXPIN];           /* the local in pin_xmms[k] */
+} pinset;
+
+/* A loop (nested at most MAX_REGION_LEVEL deep) and the locals it keeps
+ * in registers while control is inside it (its parent's when switching
+ * would not pay). The pre-scan keeps the loop's heaviest locals. */
+#define MAX_REGION_LEVEL 8
+#define NCAND 16
+typedef struct pin_region {
+    const uint8_t *start;        /* the loop's block type byte */
+    int32_t parent;              /* the enclosing loop's region, or -1 */
+    uint32_t level;              /* 1 for a loop in no other loop */
+    uint32_t ncand;
+    uint32_t cand[NCAND];        /* heaviest pinnable locals, heaviest first */
+    uint32_t candw[NCAND];       /* their weights inside the loop */
+    pinset pins;
+} pin_region;
 
 struct cg {
     x64_asm *a;
@@ -98,9 +123,16 @@ struct cg {
     int8_t *lpin;                /* per local: its pinned register, or -1 */
     uint32_t *lweight;           /* per local: how much pinning it pays (pre-scan) */
     uint32_t cap_ltypes;
-    uint32_t npinned, nxpinned;
-    uint32_t xpin_local[NXPIN];  /* the locals pinned to pin_xmms[k] */
-    uint32_t gpin_local[NPIN];   /* the locals pinned to pin_regs[k] */
+    uint32_t *rweight;           /* per loop level, per local: weight inside the open loop */
+    uint32_t *touched;           /* per loop level: the locals with a weight there */
+    uint32_t nsave_g, nsave_x;   /* pin registers saved by the prologue: a prefix */
+    pinset cur;                  /* what the pin registers hold here */
+    pinset outside;              /* ... outside every loop */
+    pin_region *regions;         /* in code order */
+    uint32_t nregions, cap_regions, next_region;
+    bool regions_oom;
+    struct { uint32_t ctl, region; } active[MAX_REGION_LEVEL];   /* entered regions */
+    uint32_t nactive;
 
     val *stack;
     uint32_t sp, cap, max_sp;
@@ -557,6 +589,109 @@ static void flush_local(cg *g, uint32_t i)
     for (uint32_t k = 0; k < g->sp; k++)
         if (g->stack[k].kind == V_LOCAL && g->stack[k].local == i)
             spill_entry(g, k);
+}
+
+/* ---- pin regions ----
+ *
+ * Each loop may keep its own choice of locals in the pin registers (a
+ * region); outside all loops another choice holds. On the way into a
+ * region (before its loop label) and on every way out (falling out of its
+ * end, a branch to a label outside it) the registers are switched: locals
+ * leaving a register go back to their slots, the incoming ones are
+ * loaded. A local that both sides pin stays in the same register. A
+ * return needs no switch. */
+
+static bool same_pins(const pinset *a, const pinset *b)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (a->g[k] != b->g[k])
+            return false;
+    for (int k = 0; k < NXPIN; k++)
+        if (a->x[k] != b->x[k])
+            return false;
+    return true;
+}
+
+static void emit_pin_switch(cg *g, const pinset *from, const pinset *to)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (from->g[k] != to->g[k] && from->g[k] != NO_LOCAL)
+            x64_store(g->a, true, local_mem(g, from->g[k]), pin_regs[k]);
+    for (int k = 0; k < NXPIN; k++)
+        if (from->x[k] != to->x[k] && from->x[k] != NO_LOCAL)
+            x64_fstore(g->a, true, local_mem(g, from->x[k]), pin_xmms[k]);
+    for (int k = 0; k < NPIN; k++)
+        if (from->g[k] != to->g[k] && to->g[k] != NO_LOCAL)
+            load_typed(g, g->ltypes[to->g[k]], pin_regs[k], local_mem(g, to->g[k]));
+    for (int k = 0; k < NXPIN; k++)
+        if (from->x[k] != to->x[k] && to->x[k] != NO_LOCAL)
+            load_typed(g, g->ltypes[to->x[k]], pin_xmms[k], local_mem(g, to->x[k]));
+}
+
+/* Makes `to` what the pin registers hold from here on (no code). */
+static void set_pins(cg *g, const pinset *to)
+{
+    for (int k = 0; k < NPIN; k++)
+        if (g->cur.g[k] != NO_LOCAL)
+            g->lpin[g->cur.g[k]] = -1;
+    for (int k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            g->lpin[g->cur.x[k]] = -1;
+    g->cur = *to;
+    for (int k = 0; k < NPIN; k++)
+        if (to->g[k] != NO_LOCAL)
+            g->lpin[to->g[k]] = (int8_t)pin_regs[k];
+    for (int k = 0; k < NXPIN; k++)
+        if (to->x[k] != NO_LOCAL)
+            g->lpin[to->x[k]] = (int8_t)pin_xmms[k];
+}
+
+/* At a loop whose block type starts at `at`, just pushed: enters its
+ * region if it has one (before the loop label). */
+static void enter_region(cg *g, const uint8_t *at)
+{
+    while (g->next_region < g->nregions && g->regions[g->next_region].start < at)
+        g->next_region++;
+    if (g->next_region == g->nregions || g->regions[g->next_region].start != at ||
+        g->nactive == MAX_REGION_LEVEL)
+        return;
+    uint32_t r = g->next_region++;
+    g->active[g->nactive].ctl = g->nctl - 1;
+    g->active[g->nactive++].region = r;
+    const pinset *to = &g->regions[r].pins;
+    if (!same_pins(&g->cur, to)) {
+        emit_pin_switch(g, &g->cur, to);
+        set_pins(g, to);
+    }
+}
+
+/* What the pin registers hold at the label of ctl entry `t`. */
+static const pinset *pins_at(cg *g, uint32_t t)
+{
+    for (uint32_t i = g->nactive; i > 0; i--)
+        if (g->active[i - 1].ctl <= t)
+            return &g->regions[g->active[i - 1].region].pins;
+    return &g->outside;
+}
+
+/* At the end of a loop: leaves its region if it is in one. */
+static void leave_region(cg *g)
+{
+    if (g->nactive == 0 || g->active[g->nactive - 1].ctl != g->nctl - 1)
+        return;
+    g->nactive--;
+    const pinset *to = pins_at(g, g->nctl - 1);
+    if (!same_pins(&g->cur, to)) {
+        if (!g->unreachable)
+            emit_pin_switch(g, &g->cur, to);
+        set_pins(g, to);
+    }
+}
+
+/* Whether a branch to `depth` must switch pins on its way. */
+static bool leaves_region(cg *g, uint32_t depth)
+{
+    return g->nactive > 0 && !same_pins(&g->cur, pins_at(g, g->nctl - 1 - depth));
 }
 
 /* ---- traps ---- */
@@ -1468,6 +1603,14 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
         return;
     }
     uint32_t base = g->sp - nstack;
+    /* C may clobber xmm9-14, r10 and r9: keep those pinned locals in
+     * their slots meanwhile (before the arguments: r9 is one). */
+    for (uint32_t k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            x64_fstore(g->a, true, local_mem(g, g->cur.x[k]), pin_xmms[k]);
+    for (uint32_t k = 0; k < NPIN; k++)
+        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
+            x64_store(g->a, true, local_mem(g, g->cur.g[k]), pin_regs[k]);
     int k = 1;
     for (int i = 0; i < nimm; i++)
         x64_mov_ri(g->a, true, arg_regs[k++], imms[i]);
@@ -1478,19 +1621,13 @@ static void call_helper(cg *g, int h, int nimm, const uint64_t *imms, uint32_t n
     g->sp = base;
     x64_mov_rr(g->a, true, RDI, R15);
     x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
-    /* C may clobber xmm9-14 and r10: keep those pinned locals in their
-     * slots meanwhile. */
-    for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fstore(g->a, true, local_mem(g, g->xpin_local[k]), pin_xmms[k]);
-    for (uint32_t k = 0; k < g->npinned; k++)
-        if (PIN_C_CLOBBERED(k))
-            x64_store(g->a, true, local_mem(g, g->gpin_local[k]), pin_regs[k]);
     x64_call_m(g->a, x64_m(R11, 8 * h));
-    for (uint32_t k = 0; k < g->nxpinned; k++)
-        x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->xpin_local[k]));
-    for (uint32_t k = 0; k < g->npinned; k++)
-        if (PIN_C_CLOBBERED(k))
-            x64_load(g->a, true, pin_regs[k], local_mem(g, g->gpin_local[k]));
+    for (uint32_t k = 0; k < NXPIN; k++)
+        if (g->cur.x[k] != NO_LOCAL)
+            x64_fload(g->a, true, pin_xmms[k], local_mem(g, g->cur.x[k]));
+    for (uint32_t k = 0; k < NPIN; k++)
+        if (PIN_C_CLOBBERED(k) && g->cur.g[k] != NO_LOCAL)
+            x64_load(g->a, true, pin_regs[k], local_mem(g, g->cur.g[k]));
     if (traps) {
         x64_test_rr(g->a, false, RAX, RAX);
         x64_jcc(g->a, CC_NE, dyn_trap_label(g));
@@ -1537,34 +1674,6 @@ static void block_type(cg *g, uint32_t *np, const uint8_t **params, uint32_t *nr
     }
 }
 
-/* Loop heads start on a 32-byte boundary (the CPU fetches 32-byte
- * blocks): without it, a hot loop's speed depends on where unrelated
- * code above it ends (interp went 12% slower when prologues shrank by
- * 11 bytes). The padding runs on every entry to the loop, so it is at
- * most two long nops, or a short jump over it. */
-static void align_loop(cg *g)
-{
-    static const uint8_t nops[8][8] = {
-        { 0 }, { 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 }, { 0x0f, 0x1f, 0x40, 0x00 },
-        { 0x0f, 0x1f, 0x44, 0x00, 0x00 }, { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
-        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
-    };
-    uint32_t pad = (uint32_t)(-g->a->len & 31);
-    if (pad > 14) {
-        x64_byte(g->a, 0xeb);                    /* jmp rel8 over the rest */
-        x64_byte(g->a, (uint8_t)(pad - 2));
-        for (uint32_t i = 2; i < pad; i++)
-            x64_byte(g->a, 0xcc);
-        return;
-    }
-    while (pad) {
-        uint32_t k = pad > 7 ? 7 : pad;
-        for (uint32_t i = 0; i < k; i++)
-            x64_byte(g->a, nops[k][i]);
-        pad -= k;
-    }
-}
-
 static ctl *push_ctl(cg *g)
 {
     if (g->nctl == g->cap_ctl) {
@@ -1598,6 +1707,7 @@ static x64_mem save_slot(cg *g, uint32_t i) { return home(g, g->save_base + i); 
 
 static void op_block(cg *g, int kind)
 {
+    const uint8_t *at = g->p;
     uint32_t np, nr;
     const uint8_t *params, *results;
     block_type(g, &np, &params, &nr, &results);
@@ -1624,7 +1734,8 @@ static void op_block(cg *g, int kind)
     b->results = results;
     b->label = x64_label(g->a);
     if (kind == C_LOOP) {
-        align_loop(g);
+        enter_region(g, at);
+        x64_align_nops(g->a, 16);
         x64_bind(g->a, b->label);
     }
     if (kind == C_IF) {
@@ -1703,9 +1814,9 @@ static void emit_return(cg *g)
         store_arg(g, v, x64_m(RBP, (int32_t)(16 + 8 * slot)));
         slot += g->type->results[i] == WASM_V128 ? 2 : 1;
     }
-    for (uint32_t k = 0; k < g->npinned; k++)
+    for (uint32_t k = 0; k < g->nsave_g; k++)
         x64_load(g->a, true, pin_regs[k], x64_m(RBP, SLOT_PIN(k)));
-    for (uint32_t k = 0; k < g->nxpinned; k++)
+    for (uint32_t k = 0; k < g->nsave_x; k++)
         x64_fload(g->a, true, pin_xmms[k], x64_m(RBP, SLOT_XPIN(k)));
     x64_leave(g->a);
     x64_ret(g->a);
@@ -1737,6 +1848,8 @@ static bool op_end(cg *g)
     }
     if (b->kind != C_LOOP)
         x64_bind(g->a, b->label);
+    if (b->kind == C_LOOP)
+        leave_region(g);
     reset_stack(g, b->height, b->nresults, b->results);
     g->unreachable = false;
     g->nctl--;
@@ -1755,6 +1868,8 @@ static void branch_to(cg *g, uint32_t depth)
     if (from != t->height)
         for (uint32_t i = 0; i < arity; i++)
             copy_slot(g, home(g, t->height + i), home(g, from + i));
+    if (leaves_region(g, depth))
+        emit_pin_switch(g, &g->cur, pins_at(g, g->nctl - 1 - depth));
     x64_jmp(g->a, t->label);
 }
 
@@ -1764,7 +1879,7 @@ static bool branch_needs_copy(cg *g, uint32_t depth)
     if (t->kind == C_FUNC)
         return true;             /* a return sequence */
     uint32_t arity = t->kind == C_LOOP ? t->nparams : t->nresults;
-    return arity && g->sp - arity != t->height;
+    return (arity && g->sp - arity != t->height) || leaves_region(g, depth);
 }
 
 static void op_br_if(cg *g, uint32_t depth)
@@ -1904,6 +2019,189 @@ static void skip_immediates(cg *g, uint8_t op)
 
 /* ---- the instruction loop ---- */
 
+/* What the memory.copy and memory.fill stubs (stubs.c) clobber besides
+ * r11 and xmm15, as register masks. */
+#define BULK_COPY_GPRS ((1u << RAX) | (1u << RCX) | (1u << RSI) | (1u << RDI))
+#define BULK_COPY_XMMS 0x7u                       /* xmm0-xmm2 */
+#define BULK_FILL_GPRS ((1u << RAX) | (1u << RCX) | (1u << RDI))
+#define BULK_FILL_XMMS 0u
+
+/* Moves the three i32 operands v[] into the distinct registers dst[]
+ * (a parallel move: a register is written only once no other operand
+ * still waits in it, and r11 breaks a cycle), then loads the operands
+ * that are not in registers. 32-bit moves keep them zero-extended. */
+static void operands_to(cg *g, val *v, const uint8_t *dst)
+{
+    bool done[3];
+    int left = 0;
+    for (int k = 0; k < 3; k++) {
+        done[k] = v[k].kind != V_REG || v[k].reg == dst[k];
+        left += !done[k];
+    }
+    while (left) {
+        bool moved = false;
+        for (int k = 0; k < 3; k++) {
+            if (done[k])
+                continue;
+            bool busy = false;
+            for (int j = 0; j < 3; j++)
+                busy |= j != k && !done[j] && v[j].reg == dst[k];
+            if (busy)
+                continue;
+            x64_mov_rr(g->a, false, dst[k], v[k].reg);
+            v[k].reg = dst[k];
+            done[k] = true;
+            left--;
+            moved = true;
+        }
+        for (int k = 0; k < 3 && !moved; k++) {
+            if (!done[k]) {
+                x64_mov_rr(g->a, false, R11, v[k].reg);
+                v[k].reg = R11;
+                moved = true;
+            }
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        if (v[k].kind == V_REG)
+            continue;
+        if (v[k].kind == V_CONST)
+            x64_mov_ri(g->a, false, dst[k], (uint32_t)v[k].imm);
+        else if (pin_of(g, &v[k]) >= 0)
+            load_pinned(g, &v[k], dst[k]);
+        else
+            x64_load(g->a, false, dst[k], val_mem(g, &v[k]));
+    }
+}
+
+/* memory.copy / memory.fill: the stub takes the three operands in regs[]
+ * and clobbers only the registers in the masks (plus r11, xmm15), so
+ * only stack entries living there are spilled; pinned locals and the
+ * other registers stay. The stub checks the bounds and traps itself. */
+static void call_bulk_stub(cg *g, int h, const uint8_t *regs, uint32_t gprs, uint32_t xmms)
+{
+    if (g->sp < 3) {
+        fail(g, "operand stack underflow at memory.copy/fill");
+        return;
+    }
+    uint32_t base = g->sp - 3;
+    for (uint32_t i = 0; i < base; i++) {
+        val *e = &g->stack[i];
+        if (e->kind == V_REG && ((is_xmm(e->type) ? xmms : gprs) & (1u << e->reg)))
+            spill_entry(g, i);
+    }
+    val v[3];
+    for (int k = 0; k < 3; k++) {
+        v[k] = g->stack[base + k];
+        v[k].pos = base + (uint32_t)k;
+        free_reg(g, &v[k]);
+    }
+    g->sp = base;
+    operands_to(g, v, regs);
+    x64_load(g->a, true, R11, x64_m(R15, CTX_HELPERS));
+    x64_call_m(g->a, x64_m(R11, 8 * h));
+    g->gpr_used &= ~gprs;
+    g->xmm_used &= ~xmms;
+}
+
+/* Loads or stores one piece of a short inline copy or fill: 1, 2, 4 or 8
+ * bytes through a GPR, 16 through an XMM register. */
+static void bulk_piece(cg *g, bool store, uint32_t size, int r, x64_mem m)
+{
+    if (!g->c->explicit_bounds)
+        add_site(g, WASM_TRAP_MEMORY_OOB);
+    if (size == 16)
+        x64_sse_m(g->a, store ? P_MOVDQU_STORE : P_MOVDQU_LOAD, r, m);
+    else if (store && size == 1)
+        x64_store8(g->a, m, r);
+    else if (store && size == 2)
+        x64_store16(g->a, m, r);
+    else if (store)
+        x64_store(g->a, size == 8, m, r);
+    else if (size == 1)
+        x64_load8u(g->a, r, m);
+    else if (size == 2)
+        x64_load16u(g->a, r, m);
+    else
+        x64_load(g->a, size == 8, r, m);
+}
+
+static x64_mem mem_plus(x64_mem m, uint32_t d)
+{
+    m.disp += (int32_t)d;
+    return m;
+}
+
+/* memory.copy / memory.fill of a constant 1..32 bytes, inline: at most
+ * two overlapping pieces of the largest power of two <= n (16 at most),
+ * both loaded before either is stored (memmove semantics). Explicit
+ * mode checks the ranges first (mem_operand); in guard mode the guard
+ * pages do, and the higher piece is stored first: the memory ends on a
+ * page boundary, so an access past it faults before anything is written.
+ * Returns false (nothing emitted) for other lengths, and for constant
+ * addresses too big for a displacement. */
+static bool bulk_inline(cg *g, bool fill)
+{
+    if (g->sp < 3 || g->stack[g->sp - 1].kind != V_CONST)
+        return false;
+    uint32_t n = (uint32_t)g->stack[g->sp - 1].imm;
+    if (n == 0 || n > 32)
+        return false;
+    for (uint32_t k = fill ? 3 : 2; k <= 3; k++) {
+        const val *a = &g->stack[g->sp - k];
+        if (a->kind == V_CONST && (uint32_t)a->imm >= 0x7fff0000u)
+            return false;
+    }
+    uint32_t p = n >= 16 ? 16 : n >= 8 ? 8 : n >= 4 ? 4 : n >= 2 ? 2 : 1;
+    bool two = n != p;
+    bool x = p == 16;
+    pop(g);
+    val sv = pop(g), dv = pop(g);
+    x64_mem src = { 0 }, dst;
+    int r0, r1;
+    if (fill) {
+        dst = mem_operand(g, &dv, 0, n);
+        if (sv.kind == V_CONST) {
+            r0 = alloc_gpr(g);
+            x64_mov_ri(g->a, true, r0, (sv.imm & 0xff) * 0x0101010101010101ull);
+        } else {
+            r0 = to_reg(g, &sv);
+            x64_movzx8_rr(g->a, r0, r0);
+            x64_mov_ri(g->a, true, R11, 0x0101010101010101ull);
+            x64_imul_rr(g->a, true, r0, R11);
+        }
+        if (x) {
+            r1 = alloc_xmm(g);
+            x64_movd_xr(g->a, true, r1, r0);
+            x64_sse(g->a, P_PUNPCKLQDQ, r1, r1);
+        } else {
+            r1 = r0;
+        }
+        if (two)
+            bulk_piece(g, true, p, r1, mem_plus(dst, n - p));
+        bulk_piece(g, true, p, r1, dst);
+        if (x)
+            g->xmm_used &= ~(1u << r1);
+        g->gpr_used &= ~(1u << r0);
+    } else {
+        src = mem_operand(g, &sv, 0, n);
+        dst = mem_operand(g, &dv, 0, n);
+        r0 = x ? alloc_xmm(g) : alloc_gpr(g);
+        r1 = two ? (x ? alloc_xmm(g) : alloc_gpr(g)) : r0;
+        bulk_piece(g, false, p, r0, src);
+        if (two) {
+            bulk_piece(g, false, p, r1, mem_plus(src, n - p));
+            bulk_piece(g, true, p, r1, mem_plus(dst, n - p));
+        }
+        bulk_piece(g, true, p, r0, dst);
+        uint32_t *used = x ? &g->xmm_used : &g->gpr_used;
+        *used &= ~((1u << r0) | (1u << r1));
+    }
+    free_reg(g, &sv);
+    free_reg(g, &dv);
+    return true;
+}
+
 static void op_prefix_fc(cg *g)
 {
     uint32_t sub = rd_u32(g);
@@ -1926,15 +2224,21 @@ static void op_prefix_fc(cg *g)
         imm[0] = rd_u32(g);
         call_helper(g, HELPER_DATA_DROP, 1, imm, 0, 0, false);
         break;
-    case 10:
+    case 10: {
+        static const uint8_t regs[3] = { RDI, RSI, RCX };
         rd_u8(g);
         rd_u8(g);
-        call_helper(g, HELPER_MEMORY_COPY, 0, imm, 3, 0, true);
+        if (!bulk_inline(g, false))
+            call_bulk_stub(g, HELPER_MEMORY_COPY, regs, BULK_COPY_GPRS, BULK_COPY_XMMS);
         break;
-    case 11:
+    }
+    case 11: {
+        static const uint8_t regs[3] = { RDI, RAX, RCX };
         rd_u8(g);
-        call_helper(g, HELPER_MEMORY_FILL, 0, imm, 3, 0, true);
+        if (!bulk_inline(g, true))
+            call_bulk_stub(g, HELPER_MEMORY_FILL, regs, BULK_FILL_GPRS, BULK_FILL_XMMS);
         break;
+    }
     case 12: {
         uint32_t seg = rd_u32(g), tab = rd_u32(g);
         imm[0] = tab;
@@ -2047,6 +2351,13 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
                 push_const(g, v.type, v.imm);
             return;
         }
+        /* A local or slot in memory loads straight into the pin. */
+        if (is_mem(g, &v) && v.type == t) {
+            load_typed(g, t, pin, val_mem(g, &v));
+            if (tee)
+                push(g, V_LOCAL, t)->local = i;
+            return;
+        }
         int r = src_reg(g, &v);
         if (r != pin && is_float(t))
             x64_movaps(g->a, pin, r);
@@ -2067,6 +2378,11 @@ static void op_local_set(cg *g, uint32_t i, bool tee)
         store_const(g, t, local_mem(g, i), v.imm);
         if (tee)
             push_const(g, v.type, v.imm);
+        return;
+    }
+    /* A pinned local stores straight from its register. */
+    if (!tee && pin_of(g, &v) >= 0 && is_float(v.type) == pin_is_xmm(g, &v)) {
+        store_typed(g, t, local_mem(g, i), pin_of(g, &v));
         return;
     }
     int r = to_reg(g, &v);
@@ -2384,18 +2700,30 @@ static int setup_locals(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + code->nlocals;
     if (n > g->cap_ltypes) {
-        uint8_t *t = wasm_platform_realloc(g->ltypes, n ? n : 1);
-        int8_t *pin = wasm_platform_realloc(g->lpin, n ? n : 1);
-        uint32_t *w = wasm_platform_realloc(g->lweight, (n ? n : 1) * sizeof *w);
+        uint32_t cap = n > 2 * g->cap_ltypes ? n : 2 * g->cap_ltypes;
+        uint8_t *t = wasm_platform_realloc(g->ltypes, cap);
+        int8_t *pin = wasm_platform_realloc(g->lpin, cap);
+        uint32_t *w = wasm_platform_realloc(g->lweight, cap * sizeof *w);
+        /* The per-level weights stay all zero between functions (each
+         * loop clears what it touched), so they are cleared only here. */
+        size_t nl = (size_t)cap * MAX_REGION_LEVEL;
+        wasm_platform_free(g->rweight);
+        uint32_t *rw = wasm_platform_calloc(nl, sizeof *rw);
+        g->rweight = NULL;
+        uint32_t *tl = wasm_platform_realloc(g->touched, nl * sizeof *tl);
         if (t)
             g->ltypes = t;
         if (pin)
             g->lpin = pin;
         if (w)
             g->lweight = w;
-        if (!t || !pin || !w)
+        if (rw)
+            g->rweight = rw;
+        if (tl)
+            g->touched = tl;
+        if (!t || !pin || !w || !rw || !tl)
             return -1;
-        g->cap_ltypes = n;
+        g->cap_ltypes = cap;
     }
     for (uint32_t i = 0; i < g->nparams; i++)
         g->ltypes[i] = g->type->params[i];
@@ -2409,13 +2737,174 @@ static int setup_locals(cg *g, const wasm_code *code)
     return 0;
 }
 
-/* Which integer locals live in rbx/r12/r13 for the whole function: a quick
- * pass over the body weighs each local.get/set/tee by its loop depth (8x
- * per level), and the heaviest integer locals win. */
+static void add_weight(uint32_t *w, uint32_t x, uint32_t by)
+{
+    w[x] = w[x] + by < w[x] ? UINT32_MAX : w[x] + by;
+}
+
+static bool pinnable(uint8_t t, bool xmm)
+{
+    return xmm ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
+}
+
+/* Inserts local x of weight w into a list of the n heaviest so far. */
+static void keep_heaviest(uint32_t *slots, uint32_t *ws, int n, uint32_t x, uint32_t w)
+{
+    int at = n;
+    while (at > 0 && (slots[at - 1] == NO_LOCAL || ws[at - 1] < w))
+        at--;
+    if (at == n)
+        return;
+    for (int k = n - 1; k > at; k--) {
+        slots[k] = slots[k - 1];
+        ws[k] = ws[k - 1];
+    }
+    slots[at] = x;
+    ws[at] = w;
+}
+
+/* The heaviest locals by w[] among cand[0..n) (all locals when cand is
+ * NULL), in slot order; a local must weigh over 2 (pinning must pay for
+ * its save). */
+static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n, pinset *out)
+{
+    uint32_t wg[NPIN], wx[NXPIN];
+    for (int k = 0; k < NPIN; k++)
+        out->g[k] = NO_LOCAL;
+    for (int k = 0; k < NXPIN; k++)
+        out->x[k] = NO_LOCAL;
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t i = cand ? cand[j] : j;
+        if (w[i] <= 2)
+            continue;
+        uint8_t t = g->ltypes[i];
+        if (pinnable(t, false))
+            keep_heaviest(out->g, wg, NPIN, i, w[i]);
+        else if (pinnable(t, true))
+            keep_heaviest(out->x, wx, NXPIN, i, w[i]);
+    }
+}
+
+/* Reorders one class of a loop's pins so that a local its parent pins
+ * keeps its register; the others take the free registers from the first,
+ * and registers still free keep the parent's local (no move either way). */
+static void align_slots(uint32_t *slots, const uint32_t *parent, int n)
+{
+    uint32_t out[NXPIN];
+    for (int k = 0; k < n; k++)
+        out[k] = NO_LOCAL;
+    for (int k = 0; k < n; k++)
+        for (int j = 0; j < n && slots[k] != NO_LOCAL; j++)
+            if (parent[j] == slots[k]) {
+                out[j] = slots[k];
+                slots[k] = NO_LOCAL;
+            }
+    for (int k = 0, j = 0; k < n; k++) {
+        if (slots[k] == NO_LOCAL)
+            continue;
+        while (out[j] != NO_LOCAL)
+            j++;
+        out[j] = slots[k];
+    }
+    for (int j = 0; j < n; j++) {
+        bool placed = false;
+        for (int k = 0; k < n; k++)
+            placed |= out[k] == parent[j];
+        if (out[j] == NO_LOCAL && !placed)
+            out[j] = parent[j];
+    }
+    for (int k = 0; k < n; k++)
+        slots[k] = out[k];
+}
+
+/* How many of a class's registers a pin set uses (a prefix is saved). */
+static uint32_t slots_used(const uint32_t *slots, int n)
+{
+    uint32_t used = 0;
+    for (int k = 0; k < n; k++)
+        if (slots[k] != NO_LOCAL)
+            used = (uint32_t)k + 1;
+    return used;
+}
+
+static uint32_t cand_weight(const pin_region *r, uint32_t local)
+{
+    for (uint32_t i = 0; i < r->ncand; i++)
+        if (r->cand[i] == local)
+            return r->candw[i];
+    return 0;
+}
+
+/* At a loop's end in the pre-scan: keeps its heaviest pinnable locals. */
+static void finish_region(cg *g, pin_region *r, uint32_t *w, const uint32_t *touched,
+                          uint32_t ntouched)
+{
+    r->ncand = 0;
+    for (uint32_t j = 0; j < ntouched; j++) {
+        uint32_t x = touched[j];
+        if (w[x] <= 2 || !(pinnable(g->ltypes[x], false) || pinnable(g->ltypes[x], true)))
+            continue;
+        uint32_t at = r->ncand < NCAND ? r->ncand++ : NCAND;
+        while (at > 0 && r->candw[at - 1] < w[x]) {
+            if (at < NCAND) {
+                r->cand[at] = r->cand[at - 1];
+                r->candw[at] = r->candw[at - 1];
+            }
+            at--;
+        }
+        if (at < NCAND) {
+            r->cand[at] = x;
+            r->candw[at] = w[x];
+        }
+    }
+    for (uint32_t j = 0; j < ntouched; j++)
+        w[touched[j]] = 0;
+}
+
+/* After the pre-scan, outermost loops first: a loop switches to its own
+ * heaviest locals when what they gain over its parent's choice pays for
+ * the moves on each entry and exit (a load and a store each way, at the
+ * weight of the code around the loop). */
+static void settle_region(cg *g, pin_region *r)
+{
+    const pinset *parent = r->parent < 0 ? &g->outside : &g->regions[r->parent].pins;
+    pinset mine;
+    uint32_t *full = g->lweight; /* scratch: the candidates' weights by local */
+    for (uint32_t i = 0; i < r->ncand; i++)
+        full[r->cand[i]] = r->candw[i];
+    pick_pins(g, full, r->cand, r->ncand, &mine);
+    for (uint32_t i = 0; i < r->ncand; i++)
+        full[r->cand[i]] = 0;
+    align_slots(mine.g, parent->g, NPIN);
+    align_slots(mine.x, parent->x, NXPIN);
+    uint64_t moves = 0, gain = 0, loss = 0;
+    for (int k = 0; k < NPIN + NXPIN; k++) {
+        uint32_t a = k < NPIN ? mine.g[k] : mine.x[k - NPIN];
+        uint32_t b = k < NPIN ? parent->g[k] : parent->x[k - NPIN];
+        if (a == b)
+            continue;
+        moves++;
+        gain += a == NO_LOCAL ? 0 : cand_weight(r, a);
+        loss += b == NO_LOCAL ? 0 : cand_weight(r, b);
+    }
+    uint64_t entry = 1ull << (3 * (r->level - 1 < 6 ? r->level - 1 : 6));
+    r->pins = moves && gain > loss + 4 * moves * entry ? mine : *parent;
+}
+
+/* Which locals live in registers, and where: a quick pass over the body
+ * weighs each local.get/set/tee, 8x per loop level, for the code outside
+ * loops and for each loop (regions); then each loop's choice is settled
+ * against its parent's. */
 static void choose_pins(cg *g, const wasm_code *code)
 {
     uint32_t n = g->nparams + g->nlocals;
-    g->npinned = g->nxpinned = 0;
+    g->nsave_g = g->nsave_x = 0;
+    g->nregions = g->next_region = g->nactive = 0;
+    g->regions_oom = false;
+    for (int k = 0; k < NPIN; k++)
+        g->cur.g[k] = g->outside.g[k] = NO_LOCAL;
+    for (int k = 0; k < NXPIN; k++)
+        g->cur.x[k] = g->outside.x[k] = NO_LOCAL;
     for (uint32_t i = 0; i < n; i++) {
         g->lpin[i] = -1;
         g->lweight[i] = 0;
@@ -2424,18 +2913,41 @@ static void choose_pins(cg *g, const wasm_code *code)
      * time. */
     if (n == 0 || !(code->flags & WASM_CODE_HAS_LOOP))
         return;
+    size_t stride = g->cap_ltypes;      /* of rweight and touched, per level */
     const uint8_t *save = g->p;
     uint64_t loops = 0;          /* bit i: nesting level i is a loop */
     uint32_t depth = 0, loop_depth = 0;
+    uint32_t ntouched[MAX_REGION_LEVEL + 1], open[MAX_REGION_LEVEL + 1];
     while (g->p < g->end && !g->failed) {
         uint8_t op = *g->p++;
         if (op == 0x02 || op == 0x03 || op == 0x04) {
+            const uint8_t *at = g->p;
             uint32_t np, nr;
             const uint8_t *ps, *rs;
             block_type(g, &np, &ps, &nr, &rs);
             if (depth < 64 && op == 0x03) {
                 loops |= 1ull << depth;
-                loop_depth++;
+                uint32_t L = ++loop_depth;
+                if (L <= MAX_REGION_LEVEL && !g->regions_oom) {
+                    if (g->nregions == g->cap_regions) {
+                        uint32_t cap = g->cap_regions ? 2 * g->cap_regions : 8;
+                        pin_region *r = wasm_platform_realloc(g->regions, cap * sizeof *r);
+                        if (r) {
+                            g->regions = r;
+                            g->cap_regions = cap;
+                        }
+                    }
+                    if (g->nregions == g->cap_regions) {
+                        g->regions_oom = true;     /* no regions: the outside choice */
+                    } else {
+                        pin_region *r = &g->regions[g->nregions];
+                        r->start = at;
+                        r->level = L;
+                        r->parent = L > 1 ? (int32_t)open[L - 1] : -1;
+                        open[L] = g->nregions++;
+                        ntouched[L] = 0;
+                    }
+                }
             } else if (depth < 64) {
                 loops &= ~(1ull << depth);
             }
@@ -2444,13 +2956,27 @@ static void choose_pins(cg *g, const wasm_code *code)
             if (depth == 0)
                 break;
             depth--;
-            if (depth < 64 && (loops & (1ull << depth)))
-                loop_depth--;
+            if (depth < 64 && (loops & (1ull << depth))) {
+                uint32_t L = loop_depth--;
+                if (L <= MAX_REGION_LEVEL && !g->regions_oom)
+                    finish_region(g, &g->regions[open[L]], g->rweight + (size_t)(L - 1) * stride,
+                                  g->touched + (size_t)(L - 1) * stride, ntouched[L]);
+            }
         } else if (op == 0x20 || op == 0x21 || op == 0x22) {
             uint32_t x = rd_u32(g);
-            if (x < n) {
-                uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
-                g->lweight[x] = g->lweight[x] + w < g->lweight[x] ? UINT32_MAX : g->lweight[x] + w;
+            if (x >= n)
+                continue;
+            if (loop_depth == 0) {
+                add_weight(g->lweight, x, 1);
+                continue;
+            }
+            uint32_t w = 1u << (3 * (loop_depth < 6 ? loop_depth : 6));
+            uint32_t top = loop_depth < MAX_REGION_LEVEL ? loop_depth : MAX_REGION_LEVEL;
+            for (uint32_t L = 1; L <= top && !g->regions_oom; L++) {
+                uint32_t *rw = g->rweight + (size_t)(L - 1) * stride;
+                if (rw[x] == 0)
+                    g->touched[(size_t)(L - 1) * stride + ntouched[L]++] = x;
+                add_weight(rw, x, w);
             }
         } else {
             skip_immediates(g, op);
@@ -2458,26 +2984,27 @@ static void choose_pins(cg *g, const wasm_code *code)
     }
     g->p = save;
     g->failed = false;
-    for (int fl = 0; fl < 2; fl++) {
-        for (uint32_t k = 0; k < (fl ? NXPIN : NPIN); k++) {
-            uint32_t best = UINT32_MAX, bw = 2;     /* pinning must pay for its save */
-            for (uint32_t i = 0; i < n; i++) {
-                uint8_t t = g->ltypes[i];
-                bool ok = fl ? is_float(t) : (t == WASM_I32 || t == WASM_I64);
-                if (ok && g->lpin[i] < 0 && g->lweight[i] > bw) {
-                    best = i;
-                    bw = g->lweight[i];
-                }
-            }
-            if (best == UINT32_MAX)
-                break;
-            g->lpin[best] = (int8_t)(fl ? pin_xmms[k] : pin_regs[k]);
-            if (fl)
-                g->xpin_local[g->nxpinned++] = best;
-            else
-                g->gpin_local[g->npinned++] = best;
-        }
+    if (g->regions_oom) {
+        g->nregions = 0;
+        lib_memset(g->rweight, 0, stride * MAX_REGION_LEVEL * sizeof *g->rweight);
     }
+    /* Loops left open by a malformed body: clear what they touched. */
+    for (uint32_t L = 1; L <= loop_depth && L <= MAX_REGION_LEVEL && !g->regions_oom; L++)
+        for (uint32_t j = 0; j < ntouched[L]; j++)
+            g->rweight[(size_t)(L - 1) * stride + g->touched[(size_t)(L - 1) * stride + j]] = 0;
+    pick_pins(g, g->lweight, NULL, n, &g->outside);
+    for (uint32_t i = 0; i < n; i++)
+        g->lweight[i] = 0;       /* settle_region borrows it as scratch */
+    g->nsave_g = slots_used(g->outside.g, NPIN);
+    g->nsave_x = slots_used(g->outside.x, NXPIN);
+    for (uint32_t i = 0; i < g->nregions; i++) {
+        pinset *p = &g->regions[i].pins;
+        settle_region(g, &g->regions[i]);
+        uint32_t ug = slots_used(p->g, NPIN), ux = slots_used(p->x, NXPIN);
+        g->nsave_g = ug > g->nsave_g ? ug : g->nsave_g;
+        g->nsave_x = ux > g->nsave_x ? ux : g->nsave_x;
+    }
+    set_pins(g, &g->outside);
 }
 
 static void compile_function(cg *g, uint32_t func)
@@ -2560,9 +3087,9 @@ static void compile_function(cg *g, uint32_t func)
         x64_rep_stosq(a);
     }
     /* Pinned locals: save the caller's register, load or zero the local. */
-    for (uint32_t k = 0; k < g->npinned; k++)
+    for (uint32_t k = 0; k < g->nsave_g; k++)
         x64_store(a, true, x64_m(RBP, SLOT_PIN(k)), pin_regs[k]);
-    for (uint32_t k = 0; k < g->nxpinned; k++)
+    for (uint32_t k = 0; k < g->nsave_x; k++)
         x64_fstore(a, true, x64_m(RBP, SLOT_XPIN(k)), pin_xmms[k]);
     for (uint32_t i = 0; i < g->nparams + g->nlocals; i++) {
         int pin = g->lpin[i];
@@ -2680,6 +3207,9 @@ int wasm_arch_compile_module(wasm_compiled *c, x64_asm *a, wasm_error *err)
     wasm_platform_free(g.ltypes);
     wasm_platform_free(g.lpin);
     wasm_platform_free(g.lweight);
+    wasm_platform_free(g.rweight);
+    wasm_platform_free(g.touched);
+    wasm_platform_free(g.regions);
     return g.failed ? -1 : 0;
 }
 
