@@ -266,7 +266,13 @@ unsigned wasm_platform_cpu_features(void)
         if (c & bit_SSSE3) f |= WASM_CPU_SSSE3;
         if (c & bit_SSE4_1) f |= WASM_CPU_SSE41;
         if (c & bit_POPCNT) f |= WASM_CPU_POPCNT;
-        if (c & bit_AVX) f |= WASM_CPU_AVX;
+        /* AVX only when the OS saves its state too (OSXSAVE, XCR0). */
+        if ((c & bit_AVX) && (c & bit_OSXSAVE)) {
+            unsigned lo, hi;
+            __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            if ((lo & 6) == 6)
+                f |= WASM_CPU_AVX;
+        }
     }
     if (__get_cpuid(0x80000001, &a, &b, &c, &d) && (c & bit_LZCNT))
         f |= WASM_CPU_LZCNT;

@@ -73,9 +73,9 @@ wasm_backend_engine *wasm_backend_engine_get(wasm_engine *engine, wasm_error *er
     e->cpu = cpu;
     x64_asm a;
     x64_init(&a);
-    uint32_t entry, trap, host;
-    int rc = wasm_arch_emit_stubs(&a, &entry, &trap, &host, (uintptr_t)wasm_rt_trap,
-                                  (uintptr_t)wasm_rt_host_call);
+    wasm_stub_offsets off;
+    int rc = wasm_arch_emit_stubs(&a, &off, (uintptr_t)wasm_rt_trap,
+                                  (uintptr_t)wasm_rt_host_call, cpu);
     if (rc == 0)
         e->code = place_code(&a, &e->mapped);
     x64_free(&a);
@@ -86,11 +86,13 @@ wasm_backend_engine *wasm_backend_engine_get(wasm_engine *engine, wasm_error *er
         set_err(err, WASM_ERR_RESOURCE, "out of memory for code");
         return NULL;
     }
-    e->entry = (uintptr_t)e->code + entry;
-    e->trap_stub = (uintptr_t)e->code + trap;
-    e->host_stub = (uintptr_t)e->code + host;
+    e->entry = (uintptr_t)e->code + off.entry;
+    e->trap_stub = (uintptr_t)e->code + off.trap;
+    e->host_stub = (uintptr_t)e->code + off.host;
     wasm_rt_fill_helpers(e->helpers);
     e->helpers[HELPER_TRAP] = e->trap_stub;
+    e->helpers[HELPER_MEMORY_COPY] = (uintptr_t)e->code + off.copy;
+    e->helpers[HELPER_MEMORY_FILL] = (uintptr_t)e->code + off.fill;
     engine->backend = e;
     return e;
 }

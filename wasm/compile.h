@@ -1,6 +1,7 @@
 /* wasm/compile.h: the back end's internal interface: what a compiled
  * module carries (code, function offsets, trap sites, context layout),
- * the engine-wide stubs (entry trampoline, trap stub, host-call stub) and
+ * the engine-wide stubs (entry trampoline, trap stub, host-call stub,
+ * memory.copy/fill) and
  * the machine-specific entry points that wasm/x64/ implements. */
 #ifndef WASM_COMPILE_H
 #define WASM_COMPILE_H
@@ -80,10 +81,15 @@ void wasm_rt_fill_helpers(uintptr_t *helpers);
 /* ---- machine-specific (wasm/x64/) ---- */
 
 struct x64_asm;
-/* Emits the engine stubs into `a`; sets offsets of entry, trap stub, host
- * stub relative to the start. */
-int wasm_arch_emit_stubs(struct x64_asm *a, uint32_t *entry, uint32_t *trap_stub,
-                         uint32_t *host_stub, uintptr_t trap_fn, uintptr_t host_fn);
+/* Where each engine stub starts, relative to the start of the stubs. */
+typedef struct wasm_stub_offsets {
+    uint32_t entry, trap, host;
+    uint32_t copy, fill;         /* memory.copy / memory.fill (helper table) */
+} wasm_stub_offsets;
+/* Emits the engine stubs into `a` and sets their offsets; `cpu`
+ * (WASM_CPU_*) says whether they may use AVX. */
+int wasm_arch_emit_stubs(struct x64_asm *a, wasm_stub_offsets *off, uintptr_t trap_fn,
+                         uintptr_t host_fn, unsigned cpu);
 
 /* Compiles every defined function of c->module into `a`, filling
  * c->func_start and c->sites. Returns 0, or -1 with *err set. */

@@ -214,8 +214,6 @@ int wasm_func_call(wasm_func *f, const wasm_val *args, uint32_t nargs, wasm_val 
 /* ---- the helper table ---- */
 
 int32_t wasm_rt_memory_grow(uint8_t *ctx, uint32_t delta);
-uint32_t wasm_rt_memory_fill(uint8_t *ctx, uint32_t d, uint32_t val, uint32_t n);
-uint32_t wasm_rt_memory_copy(uint8_t *ctx, uint32_t d, uint32_t s, uint32_t n);
 uint32_t wasm_rt_memory_init(uint8_t *ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
 uint32_t wasm_rt_data_drop(uint8_t *ctx, uint32_t seg);
 int32_t wasm_rt_table_grow(uint8_t *ctx, uint32_t tab, uint64_t init, uint32_t delta);
@@ -229,8 +227,6 @@ uint32_t wasm_rt_elem_drop(uint8_t *ctx, uint32_t seg);
 void wasm_rt_fill_helpers(uintptr_t *h)
 {
     h[HELPER_MEMORY_GROW] = (uintptr_t)wasm_rt_memory_grow;
-    h[HELPER_MEMORY_FILL] = (uintptr_t)wasm_rt_memory_fill;
-    h[HELPER_MEMORY_COPY] = (uintptr_t)wasm_rt_memory_copy;
     h[HELPER_MEMORY_INIT] = (uintptr_t)wasm_rt_memory_init;
     h[HELPER_DATA_DROP] = (uintptr_t)wasm_rt_data_drop;
     h[HELPER_TABLE_GROW] = (uintptr_t)wasm_rt_table_grow;

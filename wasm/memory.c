@@ -5,7 +5,8 @@
  * made for a module compiled with explicit bounds checks reserves only its
  * maximum size (no guard), and only such modules may import it. Every
  * instance context that uses the memory caches its base and size, and is
- * updated on grow. Also the bulk-memory helpers called from compiled code. */
+ * updated on grow. Also the memory.init and data.drop helpers called from
+ * compiled code. */
 #include "wasm/compile.h"
 #include "wasm/platform.h"
 #include "lib/fmt.h"
@@ -128,11 +129,11 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint64_t delta)
 
 /* ---- helpers called from compiled code (first argument: the context) ---- */
 
-/* Word-at-a-time copy and fill: lib/'s byte loops are far too slow for
- * memory.copy/fill, which programs use for every memcpy and memset. The
- * 8-byte moves go through __builtin_memcpy, which compiles to one
- * unaligned load or store (allowed on x86-64). Overlap is handled by the
- * direction, as memmove does. */
+/* Word-at-a-time copy for memory.init (memory.copy and memory.fill have
+ * their own machine-code stubs, wasm/x64/stubs.c): lib/'s byte loops are
+ * too slow. The 8-byte moves go through __builtin_memcpy, which compiles
+ * to one unaligned load or store (allowed on x86-64). Overlap is handled
+ * by the direction, as memmove does. */
 static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
 {
     if (d == s || n == 0)
@@ -192,26 +193,6 @@ static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
     }
 }
 
-static void fill_bytes(uint8_t *d, uint8_t v, size_t n)
-{
-    uint64_t w = 0x0101010101010101ull * v;
-    while (n >= 32) {
-        __builtin_memcpy(d, &w, 8);
-        __builtin_memcpy(d + 8, &w, 8);
-        __builtin_memcpy(d + 16, &w, 8);
-        __builtin_memcpy(d + 24, &w, 8);
-        d += 32;
-        n -= 32;
-    }
-    while (n >= 8) {
-        __builtin_memcpy(d, &w, 8);
-        d += 8;
-        n -= 8;
-    }
-    while (n--)
-        *d++ = v;
-}
-
 static wasm_instance *inst_of(uint8_t *ctx)
 {
     return *(wasm_instance **)(ctx + CTX_INSTANCE);
@@ -230,23 +211,6 @@ static uint8_t *mem_base(uint8_t *ctx)
 int32_t wasm_rt_memory_grow(uint8_t *ctx, uint32_t delta)
 {
     return (int32_t)wasm_memory_grow(inst_of(ctx)->memory, delta);
-}
-
-uint32_t wasm_rt_memory_fill(uint8_t *ctx, uint32_t d, uint32_t val, uint32_t n)
-{
-    if ((uint64_t)d + n > mem_size(ctx))
-        return WASM_TRAP_MEMORY_OOB;
-    fill_bytes(mem_base(ctx) + d, (uint8_t)val, n);
-    return 0;
-}
-
-uint32_t wasm_rt_memory_copy(uint8_t *ctx, uint32_t d, uint32_t s, uint32_t n)
-{
-    uint64_t size = mem_size(ctx);
-    if ((uint64_t)d + n > size || (uint64_t)s + n > size)
-        return WASM_TRAP_MEMORY_OOB;
-    move_bytes(mem_base(ctx) + d, mem_base(ctx) + s, n);
-    return 0;
 }
 
 uint32_t wasm_rt_memory_init(uint8_t *ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)

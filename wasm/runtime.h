@@ -10,8 +10,9 @@
  *   +16  limits                   wasm_limits * (of the thread that last entered
  *                                 through wasm_func_call; compiled code does
  *                                 not use it: each frame gets the running
- *                                 thread's limits from its caller's frame at
- *                                 [rbp-16], the entry trampoline's first)
+ *                                 thread's stack limit, as a value, from its
+ *                                 caller's frame at [rbp-16], the entry
+ *                                 trampoline's first)
  *   +24  helpers                  const uintptr_t * (runtime helper table)
  *   +32  instance                 wasm_instance *
  *   +40  (reserved)
@@ -24,9 +25,12 @@
  * Calling convention between compiled functions: the callee's context is
  * in r15; arguments are 64-bit slots at [rsp+8*i] at the call (the callee
  * sees them at [rbp+16+8*i]); results are written back into the same slots
- * (the caller reserves max(params, results) slots). Every register but
- * rsp/rbp is caller-saved; r15 and r14 (memory base) are reloaded by the
- * caller after a call that may change instance. */
+ * (the caller reserves max(params, results) slots); a single result that
+ * is not a v128 also comes back in rax (integers, references) or xmm0
+ * (floats). Every register but rsp/rbp (and the pinned-local registers,
+ * see codegen.c) is caller-saved; a call that may change instance sets
+ * r15 and r14 (memory base) to the callee's, and the caller reloads its
+ * own afterwards. */
 #ifndef WASM_RUNTIME_H
 #define WASM_RUNTIME_H
 
@@ -99,8 +103,8 @@ wasm_thread *wasm_thread_get(void);
 enum {
     HELPER_TRAP,                 /* the trap stub (not a C function): edi = trap kind */
     HELPER_MEMORY_GROW,          /* (ctx, delta) -> old pages or -1 */
-    HELPER_MEMORY_FILL,          /* (ctx, dst, val, n) -> trap kind or 0 */
-    HELPER_MEMORY_COPY,          /* (ctx, dst, src, n) */
+    HELPER_MEMORY_FILL,          /* a stub (stubs.c): edi dst, eax value, ecx n */
+    HELPER_MEMORY_COPY,          /* a stub (stubs.c): edi dst, esi src, ecx n */
     HELPER_MEMORY_INIT,          /* (ctx, seg, dst, src, n) */
     HELPER_DATA_DROP,            /* (ctx, seg) */
     HELPER_TABLE_GROW,           /* (ctx, table, init, delta) -> old size or -1 */

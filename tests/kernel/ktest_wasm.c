@@ -204,6 +204,49 @@ static bool expect(wasm_instance *inst, const char *name, const uint64_t *args, 
     return true;
 }
 
+/* memory.copy and memory.fill (the engine's stubs, which use AVX when the
+ * kernel turned it on) against lib_memmove/lib_memset on a mirror of
+ * [64 KiB, 96 KiB): every path of the stubs (small, vectors, loops both
+ * ways, rep movsb/stosb), then the bounds at the end of the memory. */
+#define BULK_AT 65536u
+#define BULK_LEN 32768u
+static uint8_t bulk_mirror[BULK_LEN];
+
+static bool bulk_run(wasm_instance *inst, uint8_t *mem, uint64_t size)
+{
+    static const uint32_t lens[] = { 0, 1, 3, 7, 15, 16, 31, 33, 64, 100, 129, 500, 700,
+                                     2100, 5000 };
+    static const int32_t dists[] = { -70, -33, -16, -1, 0, 1, 5, 31, 64, 6000 };
+    for (uint32_t i = 0; i < BULK_LEN; i++)
+        mem[BULK_AT + i] = bulk_mirror[i] = (uint8_t)(i * 131 + (i >> 8));
+    uint64_t res[1];
+    wasm_error err;
+    uint32_t k = 0;
+    for (uint32_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        for (uint32_t di = 0; di < sizeof dists / sizeof dists[0]; di++, k++) {
+            uint32_t n = lens[li], src = 8192 + (k * 7) % 64, dst = src + (uint32_t)dists[di];
+            uint64_t args[3] = { BULK_AT + dst, BULK_AT + src, n };
+            KTEST_CHECK(call(inst, "copy", args, 3, res, 0, &err) == 0);
+            lib_memmove(bulk_mirror + dst, bulk_mirror + src, n);
+            uint64_t fargs[3] = { BULK_AT + dst + 3000, k, n };
+            KTEST_CHECK(call(inst, "fill", fargs, 3, res, 0, &err) == 0);
+            lib_memset(bulk_mirror + dst + 3000, (int)(k & 0xff), n);
+            if (lib_memcmp(mem + BULK_AT, bulk_mirror, BULK_LEN) != 0)
+                return ktest_fail("memory.copy/fill of %u bytes at distance %d differ", n,
+                                  dists[di]);
+        }
+    }
+    kprintf("wasm: memory.copy/fill: %u cases like lib_memmove/lib_memset\n", k);
+    uint64_t end[3] = { size - 10, 0, 10 };
+    KTEST_CHECK(call(inst, "copy", end, 3, res, 0, &err) == 0);
+    uint64_t past[3] = { size - 10, 0, 11 };
+    KTEST_CHECK(call(inst, "copy", past, 3, res, 0, &err) != 0 &&
+                err.trap == WASM_TRAP_MEMORY_OOB);
+    KTEST_CHECK(call(inst, "fill", past, 3, res, 0, &err) != 0 &&
+                err.trap == WASM_TRAP_MEMORY_OOB);
+    return true;
+}
+
 static bool basic_run(unsigned flags)
 {
     wasm_module *m = load(kwasm_mod_basic, kwasm_mod_basic_len, flags);
@@ -247,6 +290,8 @@ static bool basic_run(unsigned flags)
     KTEST_CHECK(lib_memcmp(mem + 16, "hello from compiled wasm", 24) == 0);
     KTEST_CHECK(*(uint32_t *)(mem + 1024 + 4 * 999) == 999 * 999);
     KTEST_CHECK(*(uint32_t *)(mem + size - 4) == 6);
+    if (!bulk_run(inst, mem, size))
+        return false;
 
     wasm_instance_free(inst);
     wasm_module_free(m);

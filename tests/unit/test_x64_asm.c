@@ -187,6 +187,32 @@ static void test_sse(void **state)
     x64_free(&a);
 }
 
+/* The string and AVX instructions of the memory.copy/fill stubs
+ * (bytes from GNU as, with {vex3} for the three-byte VEX form). */
+static void test_bulk(void **state)
+{
+    (void)state;
+    x64_asm a;
+    x64_init(&a);
+    x64_rep_movsb(&a);
+    expect(&a, BYTES(0xf3, 0xa4));
+    x64_rep_stosb(&a);
+    expect(&a, BYTES(0xf3, 0xaa));
+    x64_vex_m(&a, 2, 1, true, 0x6f, 1, x64_m(RSI, 0));            /* vmovdqu ymm1, [rsi] */
+    expect(&a, BYTES(0xc4, 0xe1, 0x7e, 0x6f, 0x0e));
+    x64_vex_m(&a, 2, 1, true, 0x6f, 15, x64_mi(RSI, RCX, 1, -32));
+    expect(&a, BYTES(0xc4, 0x61, 0x7e, 0x6f, 0x7c, 0x0e, 0xe0));
+    x64_vex_m(&a, 2, 1, true, 0x7f, 15, x64_mi(RDI, R11, 1, 0));  /* vmovdqu [rdi+r11], ymm15 */
+    expect(&a, BYTES(0xc4, 0x21, 0x7e, 0x7f, 0x3c, 0x1f));
+    x64_vex_m(&a, 2, 1, true, 0x7f, 0, x64_mi(RDI, RAX, 1, 0x60));
+    expect(&a, BYTES(0xc4, 0xe1, 0x7e, 0x7f, 0x44, 0x07, 0x60));
+    x64_vex_rri(&a, 1, 3, true, 0x18, 15, 15, 15, 1);            /* vinsertf128 ymm15, ymm15, xmm15, 1 */
+    expect(&a, BYTES(0xc4, 0x43, 0x05, 0x18, 0xff, 0x01));
+    x64_vzeroupper(&a);
+    expect(&a, BYTES(0xc5, 0xf8, 0x77));
+    x64_free(&a);
+}
+
 static void test_labels(void **state)
 {
     (void)state;
@@ -223,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_moves),
         cmocka_unit_test(test_alu),
         cmocka_unit_test(test_sse),
+        cmocka_unit_test(test_bulk),
         cmocka_unit_test(test_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -281,6 +281,49 @@ void x64_enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg
     enc_m(a, prefix, w, op, nop, reg, m, false);
 }
 
+/* Three-byte VEX prefix (C4): inverted R, X, B, the opcode map, W=0, the
+ * inverted extra source register vvvv, L (256 bits) and pp. */
+static uint8_t *put_vex(uint8_t *p, int pp, int map, bool l256, int reg, int index, int base,
+                        int vvvv)
+{
+    *p++ = 0xc4;
+    *p++ = (uint8_t)(((reg & 8) ? 0 : 0x80) | ((index >= 0 && (index & 8)) ? 0 : 0x40) |
+                     ((base >= 0 && (base & 8)) ? 0 : 0x20) | map);
+    *p++ = (uint8_t)(((~vvvv & 15) << 3) | (l256 ? 4 : 0) | pp);
+    return p;
+}
+
+void x64_vex_m(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, x64_mem m)
+{
+    uint8_t *p = room(a);
+    if (!p)
+        return;
+    p = put_vex(p, pp, map, l256, reg, m.index, m.base, 0);
+    *p++ = op;
+    p = put_mem_body(p, reg, m);
+    a->len = (size_t)(p - a->buf);
+}
+
+void x64_vex_rri(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, int vvvv,
+                 int rm, uint8_t imm)
+{
+    uint8_t *p = room(a);
+    if (!p)
+        return;
+    p = put_vex(p, pp, map, l256, reg, -1, rm, vvvv);
+    *p++ = op;
+    *p++ = (uint8_t)(0xc0 | ((reg & 7) << 3) | (rm & 7));
+    *p++ = imm;
+    a->len = (size_t)(p - a->buf);
+}
+
+void x64_vzeroupper(x64_asm *a)
+{
+    put8(a, 0xc5);
+    put8(a, 0xf8);
+    put8(a, 0x77);
+}
+
 /* ---- integer ---- */
 
 void x64_mov_rr(x64_asm *a, bool w, int dst, int src)
@@ -509,6 +552,18 @@ void x64_rep_stosq(x64_asm *a)
     put8(a, 0xf3);
     put8(a, 0x48);
     put8(a, 0xab);
+}
+
+void x64_rep_movsb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xa4);
+}
+
+void x64_rep_stosb(x64_asm *a)
+{
+    put8(a, 0xf3);
+    put8(a, 0xaa);
 }
 
 void x64_leave(x64_asm *a) { put8(a, 0xc9); }

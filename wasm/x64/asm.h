@@ -99,6 +99,16 @@ void x64_enc_r(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg
 void x64_enc_m(x64_asm *a, uint8_t prefix, bool w, uint32_t op, int nop, int reg,
                x64_mem m);
 
+/* VEX-encoded (AVX) instructions, three-byte prefix, W=0: pp is the
+ * implied prefix (0 none, 1 0x66, 2 0xf3, 3 0xf2), map the opcode map
+ * (1 0F, 2 0F38, 3 0F3A), l256 the 256-bit form. The memory form has
+ * `reg` in ModRM.reg; the register form takes a second source (vvvv) and
+ * an immediate byte. */
+void x64_vex_m(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, x64_mem m);
+void x64_vex_rri(x64_asm *a, int pp, int map, bool l256, uint8_t op, int reg, int vvvv,
+                 int rm, uint8_t imm);
+void x64_vzeroupper(x64_asm *a);
+
 /* ---- integer ---- */
 void x64_mov_rr(x64_asm *a, bool w, int dst, int src);
 void x64_mov_ri(x64_asm *a, bool w, int dst, uint64_t imm);   /* shortest form */
@@ -158,6 +168,8 @@ void x64_align_nops(x64_asm *a, uint32_t align);
 void x64_ud2(x64_asm *a);
 void x64_rep_movsq(x64_asm *a);
 void x64_rep_stosq(x64_asm *a);
+void x64_rep_movsb(x64_asm *a);                /* rdi, rsi, rcx */
+void x64_rep_stosb(x64_asm *a);                /* rdi, al, rcx */
 void x64_leave(x64_asm *a);
 /* lea dst, [rip + label] */
 void x64_lea_rip(x64_asm *a, int dst, uint32_t label);

@@ -1,6 +1,7 @@
 ;; tests/kernel/wasm/basic.wat: what the kernel's `wasm` scenario runs:
 ;; arithmetic (i32, i64, f64), memory with a data segment, direct and
-;; indirect calls, memory.grow, and a call out to a host function.
+;; indirect calls, memory.grow, memory.copy/fill, and a call out to a host
+;; function.
 (module
   (import "env" "print" (func $print (param i32 i32)))
   (memory (export "memory") 1 8)
@@ -63,6 +64,11 @@
     (i32.add (i32.mul (local.get $old) (i32.const 1000)) (i32.load (local.get $end))))
 
   (func $size (export "size") (result i32) (memory.size))
+
+  (func $copy (export "copy") (param i32 i32 i32)
+    (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func $fill (export "fill") (param i32 i32 i32)
+    (memory.fill (local.get 0) (local.get 1) (local.get 2)))
 
   (func $hello (export "hello") (call $print (i32.const 16) (i32.const 24)))
 )
