@@ -269,6 +269,19 @@ void kfree(void *ptr)
     track_remove(ptr);
 }
 
+size_t kmalloc_usable(void *ptr)
+{
+    uint64_t page = (uint64_t)ptr & ~(PAGE_SIZE - 1);
+    if (((uint64_t)ptr & (PAGE_SIZE - 1)) == sizeof(large)) {
+        large *h = (large *)page;
+        if (h->magic == LARGE_MAGIC && h->region->base == page)
+            return h->region->size - sizeof(large);
+        return 0;
+    }
+    slab *s = (slab *)page;
+    return s->magic == SLAB_MAGIC ? class_size(s->cls) : 0;
+}
+
 kmalloc_stats kmalloc_stats_get(void)
 {
     return stats;

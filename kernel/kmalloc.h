@@ -15,6 +15,10 @@ void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *ptr);            /* kfree(NULL) does nothing */
 
+/* How many bytes the live block at ptr can hold (its size class, or its
+ * region for a large one): a block may grow in place up to this. */
+size_t kmalloc_usable(void *ptr);
+
 /* Live blocks and their bytes (as requested, rounded to the class): a test
  * that frees what it took sees the same numbers before and after. */
 typedef struct kmalloc_stats {

@@ -30,6 +30,28 @@ static void test_mem(void **state)
     assert_true(lib_memcmp("\xff", "\x01", 1) > 0);
 }
 
+/* Word-at-a-time copies against libc over every small size, alignment and
+ * overlap. */
+static void test_mem_against_libc(void **state)
+{
+    unsigned char a[160], b[160];
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t so = 0; so < 24; so++)
+            for (size_t dof = 0; dof < 24; dof++) {
+                for (size_t i = 0; i < sizeof a; i++)
+                    a[i] = b[i] = (unsigned char)(i * 7 + 1);
+                lib_memmove(a + dof, a + so, n);
+                memmove(b + dof, b + so, n);
+                assert_memory_equal(a, b, sizeof a);
+                lib_memcpy(a + 80 + dof, a + so, n);   /* apart: memcpy does not overlap */
+                memcpy(b + 80 + dof, b + so, n);
+                assert_memory_equal(a, b, sizeof a);
+                lib_memset(a + dof, (int)(so + 0x180), n);
+                memset(b + dof, (int)(so + 0x180), n);
+                assert_memory_equal(a, b, sizeof a);
+            }
+}
+
 static void test_str(void **state)
 {
     assert_int_equal(lib_strlen(""), 0);
@@ -76,6 +98,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memmove_overlap),
+        cmocka_unit_test(test_mem_against_libc),
         cmocka_unit_test(test_mem),
         cmocka_unit_test(test_str),
         cmocka_unit_test(test_list),
