@@ -815,7 +815,11 @@ static int emit_fused(cg *g)
         x64_alu_rr(g->a, ALU_CMP, w, r, rb);
     }
     free_reg(g, &a);
-    free_reg(g, &b);
+    /* An eqz has no second operand: fuse.b is then a stale copy from an
+     * earlier compare, and its register may hold a live entry by now (a
+     * select's operand, say). */
+    if (!g->fuse.eqz)
+        free_reg(g, &b);
     return g->fuse.cc;
 }
 
