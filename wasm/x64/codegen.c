@@ -1155,6 +1155,9 @@ static int emit_fused(cg *g)
         x64_alu_rr(g->a, ALU_CMP, w, r, read_reg(g, &b));
     }
     free_reg(g, &a);
+    /* An eqz has no second operand: fuse.b is then a stale copy from an
+     * earlier compare, and its register may hold a live entry by now (a
+     * select's operand, say). */
     if (g->fuse.how != FUSE_EQZ)
         free_reg(g, &b);
     return cc;
