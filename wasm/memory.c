@@ -129,70 +129,6 @@ int64_t wasm_memory_grow(wasm_memory *mem, uint64_t delta)
 
 /* ---- helpers called from compiled code (first argument: the context) ---- */
 
-/* Word-at-a-time copy for memory.init (memory.copy and memory.fill have
- * their own machine-code stubs, wasm/x64/stubs.c): lib/'s byte loops are
- * too slow. The 8-byte moves go through __builtin_memcpy, which compiles
- * to one unaligned load or store (allowed on x86-64). Overlap is handled
- * by the direction, as memmove does. */
-static void move_bytes(uint8_t *d, const uint8_t *s, size_t n)
-{
-    if (d == s || n == 0)
-        return;
-    if (d < s || d >= s + n) {
-        while (n >= 32) {        /* four words per step: fewer branches */
-            uint64_t w0, w1, w2, w3;
-            __builtin_memcpy(&w0, s, 8);
-            __builtin_memcpy(&w1, s + 8, 8);
-            __builtin_memcpy(&w2, s + 16, 8);
-            __builtin_memcpy(&w3, s + 24, 8);
-            __builtin_memcpy(d, &w0, 8);
-            __builtin_memcpy(d + 8, &w1, 8);
-            __builtin_memcpy(d + 16, &w2, 8);
-            __builtin_memcpy(d + 24, &w3, 8);
-            d += 32;
-            s += 32;
-            n -= 32;
-        }
-        while (n >= 8) {
-            uint64_t w;
-            __builtin_memcpy(&w, s, 8);
-            __builtin_memcpy(d, &w, 8);
-            d += 8;
-            s += 8;
-            n -= 8;
-        }
-        while (n--)
-            *d++ = *s++;
-    } else {
-        d += n;
-        s += n;
-        while (n >= 32) {
-            uint64_t w0, w1, w2, w3;
-            d -= 32;
-            s -= 32;
-            n -= 32;
-            __builtin_memcpy(&w0, s, 8);
-            __builtin_memcpy(&w1, s + 8, 8);
-            __builtin_memcpy(&w2, s + 16, 8);
-            __builtin_memcpy(&w3, s + 24, 8);
-            __builtin_memcpy(d, &w0, 8);
-            __builtin_memcpy(d + 8, &w1, 8);
-            __builtin_memcpy(d + 16, &w2, 8);
-            __builtin_memcpy(d + 24, &w3, 8);
-        }
-        while (n >= 8) {
-            uint64_t w;
-            d -= 8;
-            s -= 8;
-            n -= 8;
-            __builtin_memcpy(&w, s, 8);
-            __builtin_memcpy(d, &w, 8);
-        }
-        while (n--)
-            *--d = *--s;
-    }
-}
-
 static wasm_instance *inst_of(uint8_t *ctx)
 {
     return *(wasm_instance **)(ctx + CTX_INSTANCE);
@@ -220,7 +156,7 @@ uint32_t wasm_rt_memory_init(uint8_t *ctx, uint32_t seg, uint32_t d, uint32_t s,
     uint64_t len = inst->data_dropped[seg] ? 0 : ds->len;
     if ((uint64_t)s + n > len || (uint64_t)d + n > mem_size(ctx))
         return WASM_TRAP_MEMORY_OOB;
-    move_bytes(mem_base(ctx) + d, ds->bytes + s, n);
+    lib_memmove(mem_base(ctx) + d, ds->bytes + s, n);
     return 0;
 }
 

@@ -2311,8 +2311,7 @@ static void branch_to(cg *g, uint32_t depth)
     if (from != t->height)
         for (uint32_t i = 0; i < arity; i++)
             copy_slot(g, home(g, t->height + i), home(g, from + i));
-    if (leaves_region(g, depth))
-        emit_pin_switch(g, &g->cur, pins_at(g, g->nctl - 1 - depth));
+    emit_pin_switch(g, &g->cur, pins_at(g, g->nctl - 1 - depth));   /* moves only what differs */
     x64_jmp(g->a, t->label);
 }
 
@@ -3250,10 +3249,10 @@ static void keep_heaviest(uint32_t *slots, uint32_t *ws, int n, uint32_t x, uint
     ws[at] = w;
 }
 
-/* The heaviest locals by w[] among cand[0..n) (all locals when cand is
- * NULL), in slot order; a local must weigh over 2 (pinning must pay for
+/* The heaviest of n locals (locals[j], or j when locals is NULL, weighing
+ * w[j]), in slot order; a local must weigh over 2 (pinning must pay for
  * its save). */
-static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n, pinset *out)
+static void pick_pins(cg *g, const uint32_t *locals, const uint32_t *w, uint32_t n, pinset *out)
 {
     uint32_t wg[NPIN], wx[NXPIN];
     for (int k = 0; k < NPIN; k++)
@@ -3261,14 +3260,14 @@ static void pick_pins(cg *g, const uint32_t *w, const uint32_t *cand, uint32_t n
     for (int k = 0; k < NXPIN; k++)
         out->x[k] = NO_LOCAL;
     for (uint32_t j = 0; j < n; j++) {
-        uint32_t i = cand ? cand[j] : j;
-        if (w[i] <= 2)
+        uint32_t i = locals ? locals[j] : j;
+        if (w[j] <= 2)
             continue;
         uint8_t t = g->ltypes[i];
         if (pinnable(t, false))
-            keep_heaviest(out->g, wg, NPIN, i, w[i]);
+            keep_heaviest(out->g, wg, NPIN, i, w[j]);
         else if (pinnable(t, true))
-            keep_heaviest(out->x, wx, NXPIN, i, w[i]);
+            keep_heaviest(out->x, wx, NXPIN, i, w[j]);
     }
 }
 
@@ -3326,26 +3325,16 @@ static uint32_t cand_weight(const pin_region *r, uint32_t local)
 static void finish_region(cg *g, pin_region *r, uint32_t *w, const uint32_t *touched,
                           uint32_t ntouched)
 {
-    r->ncand = 0;
+    for (int k = 0; k < NCAND; k++)
+        r->cand[k] = NO_LOCAL;
     for (uint32_t j = 0; j < ntouched; j++) {
         uint32_t x = touched[j];
-        if (w[x] <= 2 || !(pinnable(g->ltypes[x], false) || pinnable(g->ltypes[x], true)))
-            continue;
-        uint32_t at = r->ncand < NCAND ? r->ncand++ : NCAND;
-        while (at > 0 && r->candw[at - 1] < w[x]) {
-            if (at < NCAND) {
-                r->cand[at] = r->cand[at - 1];
-                r->candw[at] = r->candw[at - 1];
-            }
-            at--;
-        }
-        if (at < NCAND) {
-            r->cand[at] = x;
-            r->candw[at] = w[x];
-        }
+        if (w[x] > 2 && (pinnable(g->ltypes[x], false) || pinnable(g->ltypes[x], true)))
+            keep_heaviest(r->cand, r->candw, NCAND, x, w[x]);
+        w[x] = 0;
     }
-    for (uint32_t j = 0; j < ntouched; j++)
-        w[touched[j]] = 0;
+    for (r->ncand = 0; r->ncand < NCAND && r->cand[r->ncand] != NO_LOCAL; r->ncand++)
+        ;
 }
 
 /* After the pre-scan, outermost loops first: a loop switches to its own
@@ -3356,12 +3345,7 @@ static void settle_region(cg *g, pin_region *r)
 {
     const pinset *parent = r->parent < 0 ? &g->outside : &g->regions[r->parent].pins;
     pinset mine;
-    uint32_t *full = g->lweight; /* scratch: the candidates' weights by local */
-    for (uint32_t i = 0; i < r->ncand; i++)
-        full[r->cand[i]] = r->candw[i];
-    pick_pins(g, full, r->cand, r->ncand, &mine);
-    for (uint32_t i = 0; i < r->ncand; i++)
-        full[r->cand[i]] = 0;
+    pick_pins(g, r->cand, r->candw, r->ncand, &mine);
     align_slots(mine.g, parent->g, NPIN);
     align_slots(mine.x, parent->x, NXPIN);
     uint64_t moves = 0, gain = 0, loss = 0;
@@ -3479,9 +3463,7 @@ static void choose_pins(cg *g, const wasm_code *code)
     for (uint32_t L = 1; L <= loop_depth && L <= MAX_REGION_LEVEL && !g->regions_oom; L++)
         for (uint32_t j = 0; j < ntouched[L]; j++)
             g->rweight[(size_t)(L - 1) * stride + g->touched[(size_t)(L - 1) * stride + j]] = 0;
-    pick_pins(g, g->lweight, NULL, n, &g->outside);
-    for (uint32_t i = 0; i < n; i++)
-        g->lweight[i] = 0;       /* settle_region borrows it as scratch */
+    pick_pins(g, NULL, g->lweight, n, &g->outside);
     g->nsave_g = slots_used(g->outside.g, NPIN);
     g->nsave_x = slots_used(g->outside.x, NXPIN);
     for (uint32_t i = 0; i < g->nregions; i++) {
