@@ -3194,8 +3194,7 @@ static int setup_locals(cg *g, const wasm_code *code)
          * loop clears what it touched), so they are cleared only here. */
         size_t nl = (size_t)cap * MAX_REGION_LEVEL;
         wasm_platform_free(g->rweight);
-        uint32_t *rw = wasm_platform_calloc(nl, sizeof *rw);
-        g->rweight = NULL;
+        g->rweight = wasm_platform_calloc(nl, sizeof *g->rweight);
         uint32_t *tl = wasm_platform_realloc(g->touched, nl * sizeof *tl);
         if (t)
             g->ltypes = t;
@@ -3203,11 +3202,9 @@ static int setup_locals(cg *g, const wasm_code *code)
             g->lpin = pin;
         if (w)
             g->lweight = w;
-        if (rw)
-            g->rweight = rw;
         if (tl)
             g->touched = tl;
-        if (!t || !pin || !w || !rw || !tl)
+        if (!t || !pin || !w || !g->rweight || !tl)
             return -1;
         g->cap_ltypes = cap;
     }
