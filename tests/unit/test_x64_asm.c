@@ -109,6 +109,12 @@ static void test_alu(void **state)
     expect(&a, BYTES(0x48, 0xf7, 0xf9));
     x64_div(&a, false, false, R8);
     expect(&a, BYTES(0x41, 0xf7, 0xf0));
+    x64_mul_wide(&a, true, false, R11);
+    expect(&a, BYTES(0x49, 0xf7, 0xe3));
+    x64_mul_wide(&a, true, true, RSI);
+    expect(&a, BYTES(0x48, 0xf7, 0xee));
+    x64_mul_wide(&a, false, false, RCX);
+    expect(&a, BYTES(0xf7, 0xe1));
     x64_cdq(&a, true);
     expect(&a, BYTES(0x48, 0x99));
     x64_shift_ri(&a, SH_SHL, true, R11, 1);

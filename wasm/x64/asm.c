@@ -438,6 +438,12 @@ void x64_div(x64_asm *a, bool w, bool is_signed, int src)
     x64_enc_r(a, 0, w, 0xf7, 1, is_signed ? 7 : 6, src, false);
 }
 
+/* mul/imul src, one operand: rdx:rax = rax * src (F7 /4, /5). */
+void x64_mul_wide(x64_asm *a, bool w, bool is_signed, int src)
+{
+    x64_enc_r(a, 0, w, 0xf7, 1, is_signed ? 5 : 4, src, false);
+}
+
 void x64_cdq(x64_asm *a, bool w)
 {
     if (w)

@@ -139,6 +139,7 @@ void x64_test_ri(x64_asm *a, bool w, int r, int32_t imm);
 void x64_imul_rr(x64_asm *a, bool w, int dst, int src);
 void x64_imul_rri(x64_asm *a, bool w, int dst, int src, int32_t imm);
 void x64_div(x64_asm *a, bool w, bool is_signed, int src);      /* rdx:rax / src */
+void x64_mul_wide(x64_asm *a, bool w, bool is_signed, int src); /* rdx:rax = rax * src */
 void x64_cdq(x64_asm *a, bool w);                               /* cdq / cqo */
 void x64_neg(x64_asm *a, bool w, int r);
 void x64_not(x64_asm *a, bool w, int r);
