@@ -330,4 +330,161 @@ o.append('''
 (assert_return (invoke "bump" (i32.const -1)) (i32.const 0))
 (assert_return (invoke "test_hi" (i64.const 0x100000000)) (i32.const 1))
 (assert_return (invoke "test_hi" (i64.const 0xffffffff)) (i32.const 0))''')
+# Division and remainder by a constant (docs/engine-backend.md, "Division by a
+# constant"): each op by every constant below, as compiled (shifts, multiply by a
+# magic number), against the same divisions with the divisor loaded from memory
+# (the general div/idiv path), over edge and pseudo-random dividends.
+def divconsts(w):
+    m = (1 << w) - 1
+    ds = set()
+    for k in range(w):                       # every power of two, both signs
+        ds.add(1 << k); ds.add(-(1 << k) & m)
+    for k in (2, 3, 5, 8, 13, 16, 24, 30, 31, 32, 33, 47, 61, 62, 63):
+        if k < w:                            # and some of their neighbours
+            ds.add(((1 << k) + 1) & m); ds.add(((1 << k) - 1) & m)
+    small = [3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 21, 24, 25, 28, 60, 100, 125, 255,
+             641, 1000, 3600, 10000, 86400, 1000000, 10**9, 0x55555555, 0xaaaaaaab, 0x12345678,
+             0x7ffffffd, 0x80000007, 0xc0000001, 0xfffffff9, 0x6ac4c0a7]
+    if w == 64:
+        small += [10**18, 10**19, 274177, 6700417, 0x5555555555555555, 0xaaaaaaaaaaaaaaab,
+                  0x123456789abcdef, 0x7ffffffffffffffd, 0x8000000000000007, 0xfffffffffffffff9,
+                  0x100000001 * 7, 0xcccccccccccccccd]
+    for d in small:
+        ds.add(d & m); ds.add(-d & m)
+    ds.discard(0)
+    return sorted(ds)
+
+DIVOPS = ['div_s', 'div_u', 'rem_s', 'rem_u']
+DIVEDGE = [0, 1, 2, 3, 7, 9, 10, 99, 100, 101, 0x7f, 0x80, 0xff, 999999999, 1000000000, 1000000001,
+           0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0x100000000,
+           0x7fffffffffffffff, 0x8000000000000000, 0x8000000000000001, 0xfffffffffffffffe,
+           0xffffffffffffffff, 0xffffffff80000000, 0xffffffff7fffffff, 0xffffffffc4653600,
+           0xde0b6b3a763ffff, 0xde0b6b3a7640000, 0x8ac7230489e80000, 0x5555555555555556]
+DIVRAND = 20000
+
+def divforms(w):
+    # where the dividend is (flat code, after the running hash on the stack): a
+    # local (pinned in the "p" flavor, a frame slot in "n"), a register, an i64
+    # local or register seen through i32.wrap_i64 (its upper half is not the
+    # value's: 32-bit code must not read it)
+    if w == 32:
+        return ['local.get $x', 'local.get $x local.get $z i32.add',
+                'local.get $a i32.wrap_i64', 'local.get $a local.get $a i64.or i32.wrap_i64']
+    return ['local.get $x', 'local.get $x local.get $z i64.extend_i32_u i64.add',
+            'local.get $a local.get $a i64.or']
+
+def divfuncs():
+    out, data, names = [], [], []
+    base = 4096
+    for w in (32, 64):
+        t = f'i{w}'
+        ds = divconsts(w)
+        forms = divforms(w)
+        for op in DIVOPS:
+            valid = [d for d in ds if not (op == 'div_s' and d == (1 << w) - 1)]
+            for fi, fl in enumerate('np'):
+                name = f'd{w}{op}{fl}'
+                names.append((name, f'd{w}{op}r'))
+                # a function with a loop pins its busiest locals
+                out.append(f'  (func ${name} (param $x {t}) (param $a i64) (param $z i32) (result i64)')
+                out.append('    (loop $pin) i64.const 0' if fl == 'p' else '    i64.const 0')
+                for i, d in enumerate(valid):
+                    ext = ' i64.extend_i32_u' if w == 32 else ''
+                    out.append(f'    i64.const 9 i64.rotl {forms[(i + fi) % len(forms)]} {t}.const {d} {t}.{op}{ext} i64.xor')
+                out.append('  )')
+            # the reference: the same divisors from memory
+            sh = 2 if w == 32 else 3
+            e = f'({t}.{op} (local.get $x) ({t}.load offset={base} (i32.shl (local.get $i) (i32.const {sh}))))'
+            if w == 32:
+                e = f'(i64.extend_i32_u {e})'
+            out += [f'  (func $d{w}{op}r (param $x {t}) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)',
+                    f'    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const {len(valid)})))',
+                    f'      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) {e}))',
+                    '      (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))',
+                    '    (local.get $h))']
+            data.append(f'  (data (i32.const {base}) "' + ''.join(''.join(f'\\{b:02x}' for b in d.to_bytes(w // 8, 'little')) for d in valid) + '")')
+            base += len(valid) * w // 8
+    return out, data, names
+
+dfuncs, ddata, dnames = divfuncs()
+o.append(';; Division and remainder by constants: shifts and magic-number multiplies against\n'
+         ';; the general div/idiv with the divisor loaded from memory. "divcheck" counts the\n'
+         ';; dividends (edge values, then pseudo-random ones of every magnitude) for which some\n'
+         ';; function differs from its reference: it must be 0.\n'
+         '(module\n  (memory 2)')
+o += dfuncs
+o += ddata
+o.append('  (data (i32.const 0) "' + ''.join(''.join(f'\\{b:02x}' for b in v.to_bytes(8, 'little')) for v in DIVEDGE) + '")')
+def divcall(p, r, x, a):
+    return (f'        (local.set $bad (i32.add (local.get $bad) (i64.ne (call ${p} (local.get {x}) (local.get {a}) (i32.const 0))'
+            f' (call ${r} (local.get {x}) (local.get {a}) (i32.const 0)))))')
+o.append(f'''  (func (export "divcheck") (result i32)
+    (local $i i32) (local $s i64) (local $b i64) (local $x i32) (local $a i64) (local $bad i32)
+    (loop $l
+      (if (i32.lt_u (local.get $i) (i32.const {len(DIVEDGE)}))
+        (then
+          (local.set $b (i64.load (i32.shl (local.get $i) (i32.const 3))))
+          (local.set $x (i32.wrap_i64 (local.get $b))))
+        (else
+          (local.set $s (i64.add (i64.mul (local.get $s) (i64.const 6364136223846793005)) (i64.const 1442695040888963407)))
+          (local.set $b (i64.shr_s (local.get $s) (i64.shr_u (local.get $s) (i64.const 58))))
+          (local.set $x (i32.shr_s (i32.wrap_i64 (i64.shr_u (local.get $s) (i64.const 32))) (i32.wrap_i64 (local.get $s))))))
+      ;; $a: the i32 dividend in the low half, junk above
+      (local.set $a (i64.or (i64.shl (local.get $s) (i64.const 32)) (i64.extend_i32_u (local.get $x))))''')
+o += [divcall(p, r, '$x', '$a') for p, r in dnames if p.startswith('d32')]
+o += [divcall(p, r, '$b', '$b') for p, r in dnames if p.startswith('d64')]
+o.append(f'''      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const {len(DIVEDGE) + DIVRAND}))))
+    (local.get $bad)))
+(assert_return (invoke "divcheck") (i32.const 0))''')
+o.append(''';; Division by a constant: traps and a few values.
+(module
+  (func (export "div_s_m1") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const -1)))
+  (func (export "rem_s_m1") (param i32) (result i32) (i32.rem_s (local.get 0) (i32.const -1)))
+  (func (export "div_s_min") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 0x80000000)))
+  (func (export "div_u_0") (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 0)))
+  (func (export "rem_s_0") (param i32) (result i32) (i32.rem_s (local.get 0) (i32.const 0)))
+  (func (export "div_0_if") (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (i32.div_s (local.get 0) (i32.const 0))) (else (i32.const 5))))
+  (func (export "div_s_m1_64") (param i64) (result i64) (i64.div_s (local.get 0) (i64.const -1)))
+  (func (export "rem_s_m1_64") (param i64) (result i64) (i64.rem_s (local.get 0) (i64.const -1)))
+  (func (export "div_s_min_64") (param i64) (result i64) (i64.div_s (local.get 0) (i64.const 0x8000000000000000)))
+  (func (export "rem_u_0_64") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const 0)))
+  (func (export "div_s_m1_reg") (param i32) (result i32) (i32.div_s (i32.add (local.get 0) (i32.const 1)) (i32.const -1)))
+  (func (export "fold_trap") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "fold_trap_64") (result i64) (i64.div_s (i64.const 0x8000000000000000) (i64.const -1)))
+  (func (export "fold_0") (result i32) (i32.rem_u (i32.const 7) (i32.const 0)))
+  (func (export "fold_rem") (result i32) (i32.rem_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "fold_vals") (result i64)
+    (i64.add (i64.extend_i32_u (i32.div_s (i32.const -7) (i32.const 2)))
+      (i64.add (i64.rem_s (i64.const -7) (i64.const 2)) (i64.div_u (i64.const -1) (i64.const 10)))))
+  (func (export "div10") (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 10)))
+  (func (export "rem7_64") (param i64) (result i64) (i64.rem_s (local.get 0) (i64.const 7))))
+(assert_trap (invoke "div_s_m1" (i32.const 0x80000000)) "integer overflow")
+(assert_return (invoke "div_s_m1" (i32.const 0x80000001)) (i32.const 0x7fffffff))
+(assert_return (invoke "div_s_m1" (i32.const 5)) (i32.const -5))
+(assert_return (invoke "rem_s_m1" (i32.const 0x80000000)) (i32.const 0))
+(assert_return (invoke "div_s_min" (i32.const 0x80000000)) (i32.const 1))
+(assert_return (invoke "div_s_min" (i32.const 0x80000001)) (i32.const 0))
+(assert_return (invoke "div_s_min" (i32.const 0x7fffffff)) (i32.const 0))
+(assert_trap (invoke "div_u_0" (i32.const 1)) "integer divide by zero")
+(assert_trap (invoke "rem_s_0" (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div_0_if" (i32.const 1)) "integer divide by zero")
+(assert_return (invoke "div_0_if" (i32.const 0)) (i32.const 5))
+(assert_trap (invoke "div_s_m1_64" (i64.const 0x8000000000000000)) "integer overflow")
+(assert_return (invoke "div_s_m1_64" (i64.const 0x8000000000000001)) (i64.const 0x7fffffffffffffff))
+(assert_return (invoke "rem_s_m1_64" (i64.const 0x8000000000000000)) (i64.const 0))
+(assert_return (invoke "div_s_min_64" (i64.const 0x8000000000000000)) (i64.const 1))
+(assert_return (invoke "div_s_min_64" (i64.const -1)) (i64.const 0))
+(assert_trap (invoke "rem_u_0_64" (i64.const 3)) "integer divide by zero")
+(assert_trap (invoke "div_s_m1_reg" (i32.const 0x7fffffff)) "integer overflow")
+(assert_return (invoke "div_s_m1_reg" (i32.const 0x7ffffffe)) (i32.const 0x80000001))
+(assert_trap (invoke "fold_trap") "integer overflow")
+(assert_trap (invoke "fold_trap_64") "integer overflow")
+(assert_trap (invoke "fold_0") "integer divide by zero")
+(assert_return (invoke "fold_rem") (i32.const 0))
+(assert_return (invoke "fold_vals") (i64.const 0x1999999a99999995))
+(assert_return (invoke "div10" (i32.const 0xffffffff)) (i32.const 429496729))
+(assert_return (invoke "div10" (i32.const 99)) (i32.const 9))
+(assert_return (invoke "rem7_64" (i64.const -100)) (i64.const -2))
+(assert_return (invoke "rem7_64" (i64.const 0x8000000000000000)) (i64.const -1))''')
 open(sys.argv[1], 'w').write('\n'.join(o) + '\n')

@@ -1350,9 +1350,393 @@ static void int_shift(cg *g, bool w, int op)
     push_reg(g, t, r);
 }
 
+/* ---- division and remainder by a constant ----
+ * A constant divisor needs no div/idiv (20-90 cycles): shifts for powers
+ * of two, otherwise a multiply by a "magic" reciprocal that keeps the
+ * high half of the product (Granlund and Montgomery 1994; Hacker's
+ * Delight, chapter 10, whose figures 10-1 and 10-2 the two functions
+ * below follow, for N = 32 or 64 bits). A remainder is x - q*d. Division
+ * by 0 keeps the general path and its trap. */
+
+typedef struct divmagic {
+    uint64_t m;                  /* the multiplier's low N bits */
+    uint8_t s;                   /* the shift after the high half */
+    bool add;                    /* unsigned: the multiplier is 2^N + m */
+} divmagic;
+
+/* Unsigned: x / d == (x * M) >> (N + s) for every N-bit x, with the
+ * smallest such s; M may need N+1 bits (add). d is not a power of two. */
+static divmagic magic_u(uint64_t d, int n)
+{
+    uint64_t mask = n == 64 ? ~0ull : (1ull << n) - 1;
+    uint64_t smin = 1ull << (n - 1), smax = smin - 1;
+    uint64_t nc = mask - ((-d & mask) % d);   /* the largest x with x % d == d - 1 */
+    uint64_t q1 = smin / nc, r1 = smin - q1 * nc;
+    uint64_t q2 = smax / d, r2 = smax - q2 * d;
+    uint64_t delta;
+    divmagic mg = { 0, 0, false };
+    int p = n - 1;
+    do {
+        p++;
+        if (r1 >= nc - r1) {
+            q1 = (2 * q1 + 1) & mask;
+            r1 = (2 * r1 - nc) & mask;
+        } else {
+            q1 = (2 * q1) & mask;
+            r1 = (2 * r1) & mask;
+        }
+        if (r2 + 1 >= d - r2) {
+            if (q2 >= smax)
+                mg.add = true;
+            q2 = (2 * q2 + 1) & mask;
+            r2 = (2 * r2 + 1 - d) & mask;
+        } else {
+            if (q2 >= smin)
+                mg.add = true;
+            q2 = (2 * q2) & mask;
+            r2 = (2 * r2 + 1) & mask;
+        }
+        delta = d - 1 - r2;
+    } while (p < 2 * n && (q1 < delta || (q1 == delta && r1 == 0)));
+    mg.m = (q2 + 1) & mask;
+    mg.s = (uint8_t)(p - n);
+    return mg;
+}
+
+/* Signed: q = mulhs(x, M) (+x when d > 0 and M < 0, -x when d < 0 and
+ * M > 0), >> s arithmetic, plus 1 when negative. 2 <= |d| < 2^(N-1),
+ * not a power of two; d sign-extended to 64 bits. */
+static divmagic magic_s(int64_t d, int n)
+{
+    uint64_t mask = n == 64 ? ~0ull : (1ull << n) - 1;
+    uint64_t two = 1ull << (n - 1);
+    uint64_t ad = d < 0 ? -(uint64_t)d : (uint64_t)d;
+    uint64_t t = two + (d < 0);
+    uint64_t anc = t - 1 - t % ad;               /* |nc| */
+    uint64_t q1 = two / anc, r1 = two - q1 * anc;
+    uint64_t q2 = two / ad, r2 = two - q2 * ad;
+    uint64_t delta;
+    divmagic mg = { 0, 0, false };
+    int p = n - 1;
+    do {
+        p++;
+        q1 = (2 * q1) & mask;
+        r1 = (2 * r1) & mask;
+        if (r1 >= anc) {
+            q1++;
+            r1 -= anc;
+        }
+        q2 = (2 * q2) & mask;
+        r2 = (2 * r2) & mask;
+        if (r2 >= ad) {
+            q2++;
+            r2 -= ad;
+        }
+        delta = ad - r2;
+    } while (q1 < delta || (q1 == delta && r1 == 0));
+    mg.m = (q2 + 1) & mask;
+    if (d < 0)
+        mg.m = -mg.m & mask;
+    mg.s = (uint8_t)(p - n);
+    return mg;
+}
+
+/* Both operands constant: the result, unless it traps (then false, and
+ * the general path traps at run time). */
+static bool div_fold(cg *g, bool w, bool sign, bool rem, uint64_t x, uint64_t d)
+{
+    uint64_t mask = w ? ~0ull : 0xffffffffull;
+    uint64_t r;
+    if (!sign) {
+        r = rem ? x % d : x / d;
+    } else {
+        int64_t sx = w ? (int64_t)x : (int32_t)(uint32_t)x;
+        int64_t sd = w ? (int64_t)d : (int32_t)(uint32_t)d;
+        if (sd == -1) {
+            if (!rem && x == (mask ^ (mask >> 1)))
+                return false;                    /* INT_MIN / -1 */
+            r = rem ? 0 : -x;
+        } else {
+            r = rem ? (uint64_t)(sx % sd) : (uint64_t)(sx / sd);
+        }
+    }
+    push_const(g, w ? WASM_I64 : WASM_I32, r & mask);
+    return true;
+}
+
+/* A register holding a (for reading) that is none of `avoid`; a gets its
+ * own register unless it is a pinned local's. */
+static int div_src(cg *g, val *a, uint32_t avoid)
+{
+    if (a->kind == V_REG && !(avoid & (1u << a->reg)))
+        return a->reg;
+    if (gpin(g, a) >= 0 && !(avoid & (1u << gpin(g, a))))
+        return gpin(g, a);
+    int r = alloc_gpr_avoid(g, avoid);
+    if (a->kind == V_REG) {
+        x64_mov_rr(g->a, true, r, a->reg);
+        free_reg(g, a);
+    } else if (pin_of(g, a) >= 0) {
+        load_pinned(g, a, r);
+    } else {
+        x64_load(g->a, is_w(a->type), r, val_mem(g, a));
+    }
+    a->kind = V_REG;
+    a->reg = (uint8_t)r;
+    return r;
+}
+
+/* The remainder x - q*d from the quotient in q: into x's register when
+ * the code owns it, else into q's. Returns the result's register. */
+static int div_rem_tail(cg *g, bool w, val *a, int rx, int q, uint64_t d)
+{
+    if (!w || fits32(d)) {
+        x64_imul_rri(g->a, w, q, q, (int32_t)(uint32_t)d);
+    } else {
+        x64_mov_ri(g->a, true, R11, d);
+        x64_imul_rr(g->a, true, q, R11);
+    }
+    if (a->kind == V_REG) {
+        x64_alu_rr(g->a, ALU_SUB, w, rx, q);
+        g->gpr_used &= ~(1u << q);
+        return rx;
+    }
+    x64_neg(g->a, w, q);
+    x64_alu_rr(g->a, ALU_ADD, w, q, rx);
+    return q;
+}
+
+/* x / 2^k or x % 2^k, signed (rounding toward zero): x plus a bias of
+ * 2^k - 1 when x is negative, then a shift (or a mask and a subtract). */
+static void div_pow2_s(cg *g, bool w, bool rem, bool neg, val *a, int k)
+{
+    int n = w ? 64 : 32;
+    int r = to_reg(g, a);
+    int t = alloc_gpr(g);
+    x64_mov_rr(g->a, w, t, r);
+    if (k > 1)
+        x64_shift_ri(g->a, SH_SAR, w, t, (uint8_t)(n - 1));
+    x64_shift_ri(g->a, SH_SHR, w, t, (uint8_t)(n - k));   /* the bias */
+    if (!rem) {
+        x64_alu_rr(g->a, ALU_ADD, w, r, t);
+        x64_shift_ri(g->a, SH_SAR, w, r, (uint8_t)k);
+        if (neg)
+            x64_neg(g->a, w, r);
+    } else {
+        x64_alu_rr(g->a, ALU_ADD, w, t, r);
+        if (k < 32) {
+            x64_alu_ri(g->a, ALU_AND, w, t, (int32_t)(0u - (1u << k)));
+        } else {
+            x64_mov_ri(g->a, true, R11, 0 - (1ull << k));
+            x64_alu_rr(g->a, ALU_AND, true, t, R11);
+        }
+        x64_alu_rr(g->a, ALU_SUB, w, r, t);       /* rem_s by -2^k is rem_s by 2^k */
+    }
+    g->gpr_used &= ~(1u << t);
+    push_reg(g, w ? WASM_I64 : WASM_I32, r);
+}
+
+/* The multiply through rdx:rax (one-operand mul/imul): 64-bit division,
+ * and 32-bit unsigned division whose multiplier needs 33 bits (taken as
+ * (2^32 + m) << (32 - s), so that the high half is the quotient). */
+static void div_magic_wide(cg *g, bool w, bool sign, bool rem, val *a, uint64_t d)
+{
+    evict(g, RAX);
+    evict(g, RDX);
+    uint32_t fixed = (1u << RAX) | (1u << RDX);
+    int rx = div_src(g, a, fixed);
+    g->gpr_used |= fixed;
+    int q;
+    if (!w) {                                    /* unsigned, add */
+        divmagic mg = magic_u(d, 32);
+        x64_mov_ri(g->a, true, R11, ((1ull << 32) | mg.m) << (32 - mg.s));
+        x64_mov_rr(g->a, false, RAX, rx);        /* zero-extends x */
+        x64_mul_wide(g->a, true, false, R11);
+        q = RDX;
+    } else if (!sign) {
+        divmagic mg = magic_u(d, 64);
+        x64_mov_ri(g->a, true, R11, mg.m);
+        x64_mov_rr(g->a, true, RAX, rx);
+        x64_mul_wide(g->a, true, false, R11);
+        if (!mg.add) {
+            if (mg.s)
+                x64_shift_ri(g->a, SH_SHR, true, RDX, mg.s);
+            q = RDX;
+        } else {                                 /* ((x - hi) >> 1 + hi) >> (s - 1) */
+            x64_mov_rr(g->a, true, RAX, rx);
+            x64_alu_rr(g->a, ALU_SUB, true, RAX, RDX);
+            x64_shift_ri(g->a, SH_SHR, true, RAX, 1);
+            x64_alu_rr(g->a, ALU_ADD, true, RAX, RDX);
+            if (mg.s > 1)
+                x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)(mg.s - 1));
+            q = RAX;
+        }
+    } else {
+        int64_t sd = (int64_t)d;
+        divmagic mg = magic_s(sd, 64);
+        int64_t m = (int64_t)mg.m;
+        x64_mov_ri(g->a, true, R11, mg.m);
+        x64_mov_rr(g->a, true, RAX, rx);
+        x64_mul_wide(g->a, true, true, R11);
+        if (sd > 0 && m < 0)
+            x64_alu_rr(g->a, ALU_ADD, true, RDX, rx);
+        else if (sd < 0 && m > 0)
+            x64_alu_rr(g->a, ALU_SUB, true, RDX, rx);
+        if (mg.s)
+            x64_shift_ri(g->a, SH_SAR, true, RDX, mg.s);
+        x64_mov_rr(g->a, true, RAX, RDX);
+        x64_shift_ri(g->a, SH_SHR, true, RAX, 63);
+        x64_alu_rr(g->a, ALU_ADD, true, RDX, RAX);
+        q = RDX;
+    }
+    g->gpr_used &= ~(1u << (q == RAX ? RDX : RAX));
+    int res = q;
+    if (rem)
+        res = div_rem_tail(g, w, a, rx, q, d);
+    else
+        free_reg(g, a);
+    push_reg(g, w ? WASM_I64 : WASM_I32, res);
+}
+
+/* 32-bit division through one 64-bit imul, no fixed registers: unsigned
+ * when the multiplier fits 32 bits, signed always (the product of x and
+ * the 33-bit signed multiplier fits 64 bits). The quotient is the
+ * product >> (32 + s), plus 1 when negative (signed). */
+static void div_magic32(cg *g, bool sign, bool rem, val *a, uint64_t d)
+{
+    int rx = div_src(g, a, 0);
+    int q = alloc_gpr(g);
+    if (!sign) {
+        divmagic mg = magic_u(d, 32);
+        if (mg.m < 0x80000000u) {
+            x64_mov_rr(g->a, false, q, rx);      /* zero-extends x */
+            x64_imul_rri(g->a, true, q, q, (int32_t)mg.m);
+        } else {
+            x64_mov_ri(g->a, false, R11, mg.m);
+            x64_mov_rr(g->a, false, q, rx);
+            x64_imul_rr(g->a, true, q, R11);
+        }
+        x64_shift_ri(g->a, SH_SHR, true, q, (uint8_t)(32 + mg.s));
+    } else {
+        int64_t sd = (int32_t)(uint32_t)d;
+        divmagic mg = magic_s(sd, 32);
+        int64_t m = (int32_t)(uint32_t)mg.m;
+        if (sd > 0 && m < 0)                     /* mulhs(x, m) + x */
+            m += 1ll << 32;
+        else if (sd < 0 && m > 0)                /* mulhs(x, m) - x */
+            m -= 1ll << 32;
+        x64_movsxd_rr(g->a, q, rx);
+        if (fits32((uint64_t)m)) {
+            x64_imul_rri(g->a, true, q, q, (int32_t)m);
+        } else {
+            x64_mov_ri(g->a, true, R11, (uint64_t)m);
+            x64_imul_rr(g->a, true, q, R11);
+        }
+        x64_mov_rr(g->a, true, R11, q);
+        x64_shift_ri(g->a, SH_SHR, true, R11, 63);
+        x64_shift_ri(g->a, SH_SAR, true, q, (uint8_t)(32 + mg.s));
+        x64_alu_rr(g->a, ALU_ADD, false, q, R11);  /* 32-bit: clears the upper half */
+    }
+    int res = q;
+    if (rem)
+        res = div_rem_tail(g, false, a, rx, q, d);
+    else
+        free_reg(g, a);
+    push_reg(g, WASM_I32, res);
+}
+
+/* Division or remainder by the constant `imm`: compiles it and returns
+ * true, or returns false having emitted nothing (a divisor of 0, or a
+ * constant INT_MIN / -1: the general path traps). */
+static bool div_const(cg *g, bool w, bool sign, bool rem, val *a, uint64_t imm)
+{
+    int n = w ? 64 : 32;
+    uint64_t mask = w ? ~0ull : 0xffffffffull;
+    uint64_t d = imm & mask;
+    uint8_t t = w ? WASM_I64 : WASM_I32;
+    if (d == 0)
+        return false;
+    if (a->kind == V_CONST)
+        return div_fold(g, w, sign, rem, a->imm & mask, d);
+    bool neg = sign && (d >> (n - 1));
+    uint64_t ad = neg ? -d & mask : d;           /* |d|; INT_MIN stays 2^(N-1) */
+    int k = 0;
+    while (k < n && !((ad >> k) & 1))
+        k++;
+    if (ad == 1) {
+        if (rem) {                               /* x % 1 and x % -1: 0, never a trap */
+            free_reg(g, a);
+            push_const(g, t, 0);
+            return true;
+        }
+        int r = to_reg(g, a);
+        if (neg) {                               /* -x, and INT_MIN / -1 traps */
+            x64_neg(g->a, w, r);
+            x64_jcc(g->a, CC_O, trap_label(g, WASM_TRAP_INT_OVERFLOW));
+        } else if (!w) {
+            x64_mov_rr(g->a, false, r, r);       /* the upper half may be stale */
+        }
+        push_reg(g, t, r);
+        return true;
+    }
+    if (ad == (1ull << k)) {
+        if (sign) {
+            div_pow2_s(g, w, rem, neg, a, k);
+            return true;
+        }
+        int r = to_reg(g, a);
+        if (!rem) {
+            x64_shift_ri(g->a, SH_SHR, w, r, (uint8_t)k);
+        } else if (k < 32) {
+            x64_alu_ri(g->a, ALU_AND, w, r, (int32_t)((1u << k) - 1));
+        } else if (k == 32) {
+            x64_mov_rr(g->a, false, r, r);
+        } else {
+            x64_mov_ri(g->a, true, R11, (1ull << k) - 1);
+            x64_alu_rr(g->a, ALU_AND, true, r, R11);
+        }
+        push_reg(g, t, r);
+        return true;
+    }
+    if (!sign && (d >> (n - 1))) {
+        /* d above the signed range: the quotient is 0 or 1 */
+        int rx = div_src(g, a, 0);
+        int q = alloc_gpr(g);
+        x64_mov_ri(g->a, w, R11, d);
+        if (!rem) {
+            x64_alu_rr(g->a, ALU_XOR, false, q, q);
+            x64_alu_rr(g->a, ALU_CMP, w, rx, R11);
+            x64_setcc(g->a, CC_AE, q);
+            free_reg(g, a);
+            push_reg(g, t, q);
+        } else {                                 /* x - (x >= d ? d : 0) */
+            x64_alu_rr(g->a, ALU_XOR, false, q, q);
+            x64_alu_rr(g->a, ALU_CMP, w, rx, R11);
+            x64_cmov(g->a, CC_AE, w, q, R11);
+            if (a->kind == V_REG) {
+                x64_alu_rr(g->a, ALU_SUB, w, rx, q);
+                g->gpr_used &= ~(1u << q);
+                push_reg(g, t, rx);
+            } else {
+                x64_neg(g->a, w, q);
+                x64_alu_rr(g->a, ALU_ADD, w, q, rx);
+                push_reg(g, t, q);
+            }
+        }
+        return true;
+    }
+    if (!w && (sign || !magic_u(d, 32).add))
+        div_magic32(g, sign, rem, a, d);
+    else
+        div_magic_wide(g, w, sign, rem, a, d);
+    return true;
+}
+
 static void int_div(cg *g, bool w, bool sign, bool rem)
 {
     val b = pop(g), a = pop(g);
+    if (b.kind == V_CONST && div_const(g, w, sign, rem, &a, b.imm))
+        return;
     evict(g, RAX);
     evict(g, RDX);
     uint32_t avoid = (1u << RAX) | (1u << RDX);
