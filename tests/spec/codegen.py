@@ -342,11 +342,11 @@ def divconsts(w):
     for k in (2, 3, 5, 8, 13, 16, 24, 30, 31, 32, 33, 47, 61, 62, 63):
         if k < w:                            # and some of their neighbours
             ds.add(((1 << k) + 1) & m); ds.add(((1 << k) - 1) & m)
-    small = [3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 21, 24, 25, 28, 60, 100, 125, 255,
+    small = [3, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 21, 24, 25, 28, 46, 50, 56, 60, 62, 100, 125, 126, 255,
              641, 1000, 3600, 10000, 86400, 1000000, 10**9, 0x55555555, 0xaaaaaaab, 0x12345678,
              0x7ffffffd, 0x80000007, 0xc0000001, 0xfffffff9, 0x6ac4c0a7]
     if w == 64:
-        small += [10**18, 10**19, 274177, 6700417, 0x5555555555555555, 0xaaaaaaaaaaaaaaab,
+        small += [10**15, 10**18, 10**19, 1000 * 2**40, 274177, 6700417, 0x5555555555555555, 0xaaaaaaaaaaaaaaab,
                   0x123456789abcdef, 0x7ffffffffffffffd, 0x8000000000000007, 0xfffffffffffffff9,
                   0x100000001 * 7, 0xcccccccccccccccd]
     for d in small:

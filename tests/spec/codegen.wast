@@ -1714,155 +1714,15 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 31 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 33 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 46 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 50 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 56 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 60 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 62 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 64 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 100 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 125 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 128 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 255 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 256 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 257 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 512 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 641 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1024 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2048 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3600 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4096 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8191 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8192 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8193 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 10000 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16384 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 32768 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65535 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 65536 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 65537 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 86400 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 131072 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 262144 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 524288 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1048576 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2097152 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4194304 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8388608 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777215 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 16777216 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16777217 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33554432 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 67108864 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 134217728 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 268435456 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 305419896 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 536870912 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000000 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1073741823 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1073741824 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741825 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1431655765 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1791279271 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483641 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483645 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483647 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2147483648 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483649 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483651 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483655 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2503688025 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2863311531 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3221225472 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3221225473 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 3294967296 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3758096384 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3989547400 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4026531840 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4160749568 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4227858432 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4261412864 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4278190080 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4286578688 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4290772992 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4292870144 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4293918720 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4293967296 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294443008 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294705152 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294836224 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294880896 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294901760 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294934528 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294950912 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294957296 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294959104 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294963200 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294963696 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294965248 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966272 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966296 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966655 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294966784 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967040 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967041 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967168 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967171 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967196 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967232 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967264 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967268 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967271 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967272 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967275 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967277 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967279 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967280 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967281 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967282 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967283 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967284 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967285 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967286 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967287 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967288 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967289 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967290 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967291 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967292 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967293 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967294 i32.div_s i64.extend_i32_u i64.xor
-  )
-  (func $d32div_sp (param $x i32) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 12 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 24 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 32 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 60 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 100 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 126 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 128 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 255 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 256 i32.div_s i64.extend_i32_u i64.xor
@@ -1950,35 +1810,195 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967040 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967041 i32.div_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 4294967168 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967171 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967196 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967232 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967236 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967264 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967268 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967271 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967272 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967275 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967277 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967279 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967280 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967281 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967282 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967283 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967284 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967285 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967286 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967287 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967288 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967289 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967290 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967291 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967292 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967293 i32.div_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967294 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967170 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967171 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967196 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967232 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967234 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967236 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967240 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967246 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967250 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967264 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967268 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967271 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967272 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967275 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967277 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967279 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967280 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967281 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967282 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967283 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967284 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967285 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967286 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967287 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967288 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967289 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967290 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967291 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967292 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967293 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967294 i32.div_s i64.extend_i32_u i64.xor
+  )
+  (func $d32div_sp (param $x i32) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 12 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 24 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 32 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 46 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 50 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 56 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 62 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 100 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 126 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 128 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 255 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 256 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 257 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 512 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 641 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1024 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2048 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3600 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4096 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8191 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8192 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8193 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 10000 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16384 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32768 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 65535 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 65536 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65537 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 86400 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 131072 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 262144 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 524288 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1048576 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2097152 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4194304 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8388608 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16777215 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 16777216 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777217 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 33554432 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 67108864 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 134217728 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 268435456 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 305419896 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 536870912 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000000 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741823 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1073741824 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1073741825 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1431655765 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1791279271 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483641 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483645 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483647 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483648 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483649 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483651 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483655 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2503688025 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2863311531 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3221225472 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3221225473 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3294967296 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3758096384 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3989547400 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4026531840 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4160749568 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4227858432 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4261412864 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4278190080 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4286578688 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4290772992 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4292870144 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4293918720 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4293967296 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294443008 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294705152 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294836224 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294880896 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294901760 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294934528 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294950912 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294957296 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294959104 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294963200 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294963696 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294965248 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966272 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294966296 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966655 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966784 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967040 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967041 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967168 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967170 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967171 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967196 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967232 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967234 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967240 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967246 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967250 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967264 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967268 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967271 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967272 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967275 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967277 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967279 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967280 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967281 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967282 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967283 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967284 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967285 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967286 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967287 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967288 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967289 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967290 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967291 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967292 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967293 i32.div_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967294 i32.div_s i64.extend_i32_u i64.xor
   )
   (func $d32div_sr (param $x i32) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 142)))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 152)))
       (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.div_s (local.get $x) (i32.load offset=4096 (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
@@ -2009,156 +2029,15 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 31 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 33 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 46 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 50 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 56 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 60 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 62 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 64 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 100 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 125 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 128 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 255 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 256 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 257 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 512 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 641 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1024 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2048 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3600 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4096 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8191 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8192 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8193 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 10000 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16384 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 32768 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65535 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 65536 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 65537 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 86400 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 131072 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 262144 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 524288 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1048576 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2097152 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4194304 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8388608 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777215 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 16777216 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16777217 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33554432 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 67108864 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 134217728 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 268435456 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 305419896 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 536870912 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000000 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1073741823 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1073741824 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741825 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1431655765 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1791279271 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483641 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483645 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483647 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2147483648 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483649 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483651 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483655 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2503688025 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2863311531 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3221225472 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3221225473 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 3294967296 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3758096384 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3989547400 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4026531840 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4160749568 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4227858432 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4261412864 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4278190080 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4286578688 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4290772992 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4292870144 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4293918720 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4293967296 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294443008 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294705152 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294836224 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294880896 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294901760 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294934528 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294950912 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294957296 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294959104 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294963200 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294963696 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294965248 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966272 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966296 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966655 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294966784 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967040 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967041 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967168 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967171 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967196 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967232 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967264 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967268 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967271 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967272 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967275 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967277 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967279 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967280 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967281 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967282 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967283 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967284 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967285 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967286 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967287 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967288 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967289 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967290 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967291 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967292 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967293 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967294 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967295 i32.div_u i64.extend_i32_u i64.xor
-  )
-  (func $d32div_up (param $x i32) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 12 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 24 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 32 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 60 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 100 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 126 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 128 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 255 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 256 i32.div_u i64.extend_i32_u i64.xor
@@ -2246,37 +2125,198 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967040 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967041 i32.div_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 4294967168 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967171 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967196 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967232 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967236 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967264 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967268 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967271 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967272 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967275 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967277 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967279 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967280 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967281 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967282 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967283 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967284 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967285 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967286 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967287 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967288 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967289 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967290 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967291 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967292 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967293 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967294 i32.div_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967295 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967170 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967171 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967196 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967232 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967234 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967236 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967240 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967246 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967250 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967264 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967268 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967271 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967272 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967275 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967277 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967279 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967280 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967281 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967282 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967283 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967284 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967285 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967286 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967287 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967288 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967289 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967290 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967291 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967292 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967293 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967294 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967295 i32.div_u i64.extend_i32_u i64.xor
+  )
+  (func $d32div_up (param $x i32) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 12 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 24 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 32 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 46 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 50 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 56 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 62 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 100 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 126 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 128 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 255 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 256 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 257 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 512 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 641 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1024 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2048 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3600 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4096 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8191 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8192 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8193 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 10000 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16384 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32768 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 65535 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 65536 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65537 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 86400 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 131072 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 262144 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 524288 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1048576 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2097152 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4194304 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8388608 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16777215 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 16777216 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777217 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 33554432 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 67108864 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 134217728 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 268435456 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 305419896 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 536870912 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000000 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741823 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1073741824 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1073741825 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1431655765 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1791279271 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483641 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483645 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483647 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483648 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483649 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483651 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483655 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2503688025 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2863311531 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3221225472 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3221225473 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3294967296 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3758096384 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3989547400 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4026531840 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4160749568 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4227858432 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4261412864 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4278190080 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4286578688 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4290772992 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4292870144 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4293918720 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4293967296 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294443008 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294705152 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294836224 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294880896 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294901760 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294934528 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294950912 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294957296 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294959104 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294963200 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294963696 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294965248 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966272 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294966296 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966655 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966784 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967040 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967041 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967168 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967170 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967171 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967196 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967232 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967234 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967240 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967246 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967250 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967264 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967268 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967271 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967272 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967275 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967277 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967279 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967280 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967281 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967282 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967283 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967284 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967285 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967286 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967287 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967288 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967289 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967290 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967291 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967292 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967293 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967294 i32.div_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967295 i32.div_u i64.extend_i32_u i64.xor
   )
   (func $d32div_ur (param $x i32) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 143)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.div_u (local.get $x) (i32.load offset=4664 (i32.shl (local.get $i) (i32.const 2)))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 153)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.div_u (local.get $x) (i32.load offset=4704 (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d32rem_sn (param $x i32) (param $a i64) (param $z i32) (result i64)
@@ -2306,156 +2346,15 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 31 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 33 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 46 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 50 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 56 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 60 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 62 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 64 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 100 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 125 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 128 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 255 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 256 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 257 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 512 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 641 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1024 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2048 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3600 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4096 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8191 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8192 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8193 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 10000 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16384 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 32768 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65535 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 65536 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 65537 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 86400 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 131072 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 262144 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 524288 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1048576 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2097152 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4194304 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8388608 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777215 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 16777216 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16777217 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33554432 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 67108864 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 134217728 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 268435456 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 305419896 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 536870912 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000000 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1073741823 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1073741824 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741825 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1431655765 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1791279271 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483641 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483645 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483647 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2147483648 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483649 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483651 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483655 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2503688025 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2863311531 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3221225472 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3221225473 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 3294967296 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3758096384 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3989547400 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4026531840 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4160749568 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4227858432 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4261412864 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4278190080 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4286578688 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4290772992 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4292870144 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4293918720 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4293967296 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294443008 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294705152 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294836224 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294880896 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294901760 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294934528 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294950912 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294957296 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294959104 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294963200 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294963696 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294965248 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966272 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966296 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966655 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294966784 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967040 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967041 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967168 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967171 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967196 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967232 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967264 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967268 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967271 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967272 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967275 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967277 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967279 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967280 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967281 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967282 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967283 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967284 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967285 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967286 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967287 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967288 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967289 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967290 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967291 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967292 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967293 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967294 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967295 i32.rem_s i64.extend_i32_u i64.xor
-  )
-  (func $d32rem_sp (param $x i32) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 12 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 24 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 32 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 60 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 100 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 126 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 128 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 255 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 256 i32.rem_s i64.extend_i32_u i64.xor
@@ -2543,37 +2442,198 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967040 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967041 i32.rem_s i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 4294967168 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967171 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967196 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967232 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967236 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967264 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967268 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967271 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967272 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967275 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967277 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967279 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967280 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967281 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967282 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967283 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967284 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967285 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967286 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967287 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967288 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967289 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967290 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967291 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967292 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967293 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967294 i32.rem_s i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967295 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967170 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967171 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967196 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967232 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967234 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967236 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967240 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967246 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967250 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967264 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967268 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967271 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967272 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967275 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967277 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967279 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967280 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967281 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967282 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967283 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967284 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967285 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967286 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967287 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967288 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967289 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967290 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967291 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967292 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967293 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967294 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967295 i32.rem_s i64.extend_i32_u i64.xor
+  )
+  (func $d32rem_sp (param $x i32) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 12 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 24 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 32 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 46 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 50 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 56 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 62 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 100 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 126 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 128 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 255 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 256 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 257 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 512 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 641 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1024 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2048 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3600 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4096 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8191 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8192 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8193 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 10000 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16384 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32768 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 65535 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 65536 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65537 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 86400 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 131072 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 262144 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 524288 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1048576 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2097152 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4194304 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8388608 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16777215 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 16777216 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777217 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 33554432 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 67108864 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 134217728 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 268435456 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 305419896 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 536870912 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000000 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741823 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1073741824 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1073741825 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1431655765 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1791279271 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483641 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483645 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483647 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483648 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483649 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483651 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483655 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2503688025 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2863311531 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3221225472 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3221225473 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3294967296 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3758096384 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3989547400 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4026531840 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4160749568 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4227858432 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4261412864 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4278190080 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4286578688 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4290772992 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4292870144 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4293918720 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4293967296 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294443008 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294705152 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294836224 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294880896 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294901760 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294934528 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294950912 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294957296 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294959104 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294963200 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294963696 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294965248 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966272 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294966296 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966655 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966784 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967040 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967041 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967168 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967170 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967171 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967196 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967232 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967234 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967240 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967246 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967250 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967264 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967268 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967271 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967272 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967275 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967277 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967279 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967280 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967281 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967282 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967283 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967284 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967285 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967286 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967287 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967288 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967289 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967290 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967291 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967292 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967293 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967294 i32.rem_s i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967295 i32.rem_s i64.extend_i32_u i64.xor
   )
   (func $d32rem_sr (param $x i32) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 143)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.rem_s (local.get $x) (i32.load offset=5236 (i32.shl (local.get $i) (i32.const 2)))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 153)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.rem_s (local.get $x) (i32.load offset=5316 (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d32rem_un (param $x i32) (param $a i64) (param $z i32) (result i64)
@@ -2603,156 +2663,15 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 31 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 33 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 46 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 50 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 56 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 60 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 62 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 64 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 100 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 125 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 128 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 255 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 256 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 257 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 512 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 641 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1024 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2048 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3600 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4096 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8191 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8192 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8193 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 10000 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16384 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 32768 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65535 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 65536 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 65537 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 86400 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 131072 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 262144 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 524288 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1048576 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2097152 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4194304 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 8388608 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777215 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 16777216 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16777217 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33554432 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 67108864 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 134217728 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 268435456 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 305419896 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 536870912 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000000 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1073741823 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1073741824 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741825 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1431655765 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 1791279271 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483641 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483645 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483647 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2147483648 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483649 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483651 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483655 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 2503688025 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2863311531 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3221225472 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3221225473 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 3294967296 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3758096384 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3989547400 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4026531840 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4160749568 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4227858432 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4261412864 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4278190080 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4286578688 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4290772992 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4292870144 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4293918720 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4293967296 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294443008 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294705152 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294836224 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294880896 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294901760 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294934528 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294950912 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294957296 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294959104 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294963200 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294963696 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294965248 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966272 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966296 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966655 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294966784 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967040 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967041 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967168 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967171 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967196 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967232 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967264 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967268 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967271 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967272 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967275 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967277 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967279 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967280 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967281 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967282 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967283 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967284 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967285 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967286 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967287 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967288 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967289 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967290 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967291 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967292 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967293 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967294 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967295 i32.rem_u i64.extend_i32_u i64.xor
-  )
-  (func $d32rem_up (param $x i32) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 8 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 12 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 16 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 24 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 32 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 60 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 100 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 126 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 128 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 255 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 256 i32.rem_u i64.extend_i32_u i64.xor
@@ -2840,37 +2759,198 @@
     i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967040 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967041 i32.rem_u i64.extend_i32_u i64.xor
     i64.const 9 i64.rotl local.get $x i32.const 4294967168 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967171 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967196 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967232 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967236 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967264 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967268 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967271 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967272 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967275 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967277 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967279 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967280 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967281 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967282 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967283 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967284 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967285 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967286 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967287 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967288 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967289 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967290 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967291 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x i32.const 4294967292 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967293 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967294 i32.rem_u i64.extend_i32_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967295 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967170 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967171 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967196 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967232 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967234 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967236 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967240 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967246 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967250 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967264 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967268 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967271 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967272 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967275 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967277 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967279 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967280 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967281 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967282 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967283 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967284 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967285 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967286 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967287 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967288 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967289 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967290 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967291 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967292 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967293 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967294 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967295 i32.rem_u i64.extend_i32_u i64.xor
+  )
+  (func $d32rem_up (param $x i32) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 5 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 6 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 7 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 9 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 10 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 11 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 12 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 13 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 14 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 15 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 17 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 19 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 21 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 24 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 25 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 28 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 31 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 32 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 33 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 46 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 50 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 56 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 60 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 62 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 64 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 100 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 125 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 126 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 128 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 255 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 256 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 257 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 512 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 641 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1024 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2048 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3600 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4096 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 8191 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8192 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 8193 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 10000 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16384 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 32768 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 65535 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 65536 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 65537 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 86400 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 131072 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 262144 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 524288 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1000000 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1048576 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2097152 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4194304 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 8388608 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 16777215 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 16777216 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 16777217 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 33554432 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 67108864 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 134217728 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 268435456 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 305419896 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 536870912 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1000000000 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1073741823 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 1073741824 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 1073741825 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 1431655765 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 1791279271 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483641 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483645 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483647 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2147483648 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2147483649 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 2147483651 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 2147483655 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 2503688025 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 2863311531 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3221225472 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 3221225473 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 3294967296 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 3758096384 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 3989547400 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4026531840 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4160749568 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4227858432 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4261412864 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4278190080 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4286578688 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4290772992 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4292870144 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4293918720 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4293967296 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294443008 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294705152 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294836224 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294880896 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294901760 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294934528 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294950912 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294957296 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294959104 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294963200 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294963696 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294965248 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294966272 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294966296 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294966655 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294966784 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967040 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967041 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967168 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967170 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967171 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967196 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967232 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967234 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967236 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967240 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967246 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967250 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967264 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967268 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967271 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967272 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967275 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967277 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967279 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967280 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967281 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967282 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967283 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967284 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967285 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967286 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967287 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967288 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967289 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967290 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967291 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a i32.wrap_i64 i32.const 4294967292 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i32.wrap_i64 i32.const 4294967293 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x i32.const 4294967294 i32.rem_u i64.extend_i32_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i32.add i32.const 4294967295 i32.rem_u i64.extend_i32_u i64.xor
   )
   (func $d32rem_ur (param $x i32) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 143)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.rem_u (local.get $x) (i32.load offset=5808 (i32.shl (local.get $i) (i32.const 2)))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 153)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.extend_i32_u (i32.rem_u (local.get $x) (i32.load offset=5928 (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d64div_sn (param $x i64) (param $a i64) (param $z i32) (result i64)
@@ -2900,10 +2980,275 @@
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 31 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 33 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 46 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 50 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 56 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 60 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 64 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 100 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 125 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 62 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 64 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 126 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 128 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 255 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 256 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 257 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 512 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 641 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1024 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2048 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3600 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4096 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8191 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8192 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8193 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16384 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32768 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 65535 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65536 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65537 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 86400 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 131072 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 262144 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274177 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 524288 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1048576 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2097152 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4194304 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6700417 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8388608 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777215 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 16777216 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777217 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 33554432 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 67108864 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 134217728 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 268435456 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 305419896 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 536870912 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1073741823 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741824 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741825 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1431655765 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1791279271 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483645 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483647 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483648 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483649 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483655 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2863311531 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3221225473 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967289 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967295 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967296 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967297 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934591 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934592 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8589934593 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17179869184 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 30064771079 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 34359738368 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 68719476736 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 137438953472 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274877906944 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 549755813888 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1099511627776 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2199023255552 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4398046511104 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8796093022208 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17592186044416 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 35184372088832 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 70368744177664 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 140737488355327 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355328 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355329 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 281474976710656 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 562949953421312 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1099511627776000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445644562081775616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445744073709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551490 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551554 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551556 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551560 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551566 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551570 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551584 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551588 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551591 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551592 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551595 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551597 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551599 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551600 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551601 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551602 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551603 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551604 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551605 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551606 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551607 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551608 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551609 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551610 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551611 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551612 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551613 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551614 i64.div_s i64.xor
+  )
+  (func $d64div_sp (param $x i64) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 12 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 15 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 19 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 25 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 32 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 46 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 50 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 56 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 62 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 64 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 100 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 125 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 126 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 128 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 255 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 256 i64.div_s i64.xor
@@ -2983,299 +3328,57 @@
     i64.const 9 i64.rotl local.get $x i64.const 140737488355329 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 281474976710656 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 562949953421312 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1125899906842624 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2251799813685248 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4503599627370496 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9007199254740992 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18014398509481984 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 36028797018963968 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 72057594037927936 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 81985529216486895 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 144115188075855872 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 288230376151711744 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 576460752303423488 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1152921504606846976 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693951 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693952 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693953 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3689348814741910323 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387903 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387904 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387905 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6148914691236517205 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8446744073709551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775801 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775805 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775807 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775808 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775809 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775811 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775815 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000000000000000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12297829382473034411 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13835058055282163712 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14757395258967641293 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16140901064495857664 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17293822569102704640 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17446744073709551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17870283321406128128 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18158513697557839872 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18302628885633695744 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18364758544493064721 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18374686479671623680 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18410715276690587648 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18428729675200069632 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18437736874454810624 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18442240474082181120 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18444492273895866368 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445618173802708992 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551491 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551516 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551552 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.div_s i64.xor
-  )
-  (func $d64div_sp (param $x i64) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 15 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 19 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 25 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 32 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 64 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 128 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 255 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 256 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 257 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 512 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 641 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1024 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2048 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3600 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4096 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8191 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8192 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8193 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16384 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 32768 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65535 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 65536 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65537 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 86400 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 131072 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 262144 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274177 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 524288 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1048576 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2097152 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4194304 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6700417 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8388608 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777215 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777216 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16777217 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33554432 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 67108864 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 134217728 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 268435456 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 305419896 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 536870912 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741823 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1073741824 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741825 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1431655765 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1791279271 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483645 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483647 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2147483648 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483649 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483655 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2863311531 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3221225473 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967289 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4294967295 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967296 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967297 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8589934591 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934592 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934593 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17179869184 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 30064771079 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 34359738368 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 68719476736 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 137438953472 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274877906944 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 549755813888 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2199023255552 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4398046511104 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8796093022208 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17592186044416 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 35184372088832 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 70368744177664 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355327 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 140737488355328 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355329 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 281474976710656 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 562949953421312 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1125899906842624 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2251799813685248 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4503599627370496 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9007199254740992 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18014398509481984 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 36028797018963968 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 72057594037927936 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 81985529216486895 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 144115188075855872 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 288230376151711744 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 576460752303423488 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1152921504606846976 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693951 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693952 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693953 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3689348814741910323 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387903 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387904 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387905 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 6148914691236517205 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8446744073709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775801 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775805 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775807 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775808 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775809 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775811 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775815 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10000000000000000000 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 12297829382473034411 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 13835058055282163712 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 14757395258967641293 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16140901064495857664 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17293822569102704640 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17446744073709551616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17870283321406128128 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18158513697557839872 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18302628885633695744 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18364758544493064721 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18374686479671623680 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18410715276690587648 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18428729675200069632 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18437736874454810624 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18442240474082181120 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18444492273895866368 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445618173802708992 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445644562081775616 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445744073709551616 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446181123756130304 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446462598732840960 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446603336221196288 i64.div_s i64.xor
@@ -3338,36 +3441,41 @@
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551360 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446744073709551361 i64.div_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551488 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551556 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551584 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551588 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551591 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551592 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551595 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551597 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551599 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551600 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551601 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551602 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551603 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551604 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551605 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551606 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551607 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551608 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551609 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551610 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551611 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551612 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551613 i64.div_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551614 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551490 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551491 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551516 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551552 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551554 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551560 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551566 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551570 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.div_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.div_s i64.xor
   )
   (func $d64div_sr (param $x i64) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 243)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.div_s (local.get $x) (i64.load offset=6380 (i32.shl (local.get $i) (i32.const 3))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 257)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.div_s (local.get $x) (i64.load offset=6540 (i32.shl (local.get $i) (i32.const 3))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d64div_un (param $x i64) (param $a i64) (param $z i32) (result i64)
@@ -3397,10 +3505,276 @@
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 31 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 33 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 46 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 50 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 56 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 60 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 64 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 100 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 125 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 62 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 64 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 126 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 128 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 255 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 256 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 257 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 512 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 641 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1024 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2048 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3600 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4096 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8191 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8192 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8193 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16384 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32768 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 65535 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65536 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65537 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 86400 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 131072 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 262144 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274177 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 524288 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1048576 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2097152 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4194304 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6700417 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8388608 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777215 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 16777216 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777217 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 33554432 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 67108864 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 134217728 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 268435456 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 305419896 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 536870912 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1073741823 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741824 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741825 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1431655765 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1791279271 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483645 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483647 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483648 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483649 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483655 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2863311531 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3221225473 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967289 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967295 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967296 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967297 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934591 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934592 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8589934593 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17179869184 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 30064771079 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 34359738368 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 68719476736 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 137438953472 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274877906944 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 549755813888 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1099511627776 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2199023255552 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4398046511104 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8796093022208 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17592186044416 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 35184372088832 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 70368744177664 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 140737488355327 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355328 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355329 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 281474976710656 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 562949953421312 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1099511627776000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445644562081775616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445744073709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551490 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551554 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551556 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551560 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551566 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551570 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551584 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551588 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551591 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551592 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551595 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551597 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551599 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551600 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551601 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551602 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551603 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551604 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551605 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551606 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551607 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551608 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551609 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551610 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551611 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551612 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551613 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551614 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551615 i64.div_u i64.xor
+  )
+  (func $d64div_up (param $x i64) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 12 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 15 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 19 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 25 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 32 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 46 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 50 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 56 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 62 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 64 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 100 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 125 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 126 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 128 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 255 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 256 i64.div_u i64.xor
@@ -3480,300 +3854,57 @@
     i64.const 9 i64.rotl local.get $x i64.const 140737488355329 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 281474976710656 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 562949953421312 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1125899906842624 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2251799813685248 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4503599627370496 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9007199254740992 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18014398509481984 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 36028797018963968 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 72057594037927936 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 81985529216486895 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 144115188075855872 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 288230376151711744 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 576460752303423488 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1152921504606846976 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693951 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693952 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693953 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3689348814741910323 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387903 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387904 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387905 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6148914691236517205 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8446744073709551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775801 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775805 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775807 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775808 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775809 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775811 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775815 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000000000000000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12297829382473034411 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13835058055282163712 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14757395258967641293 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16140901064495857664 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17293822569102704640 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17446744073709551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17870283321406128128 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18158513697557839872 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18302628885633695744 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18364758544493064721 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18374686479671623680 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18410715276690587648 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18428729675200069632 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18437736874454810624 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18442240474082181120 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18444492273895866368 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445618173802708992 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551491 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551516 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551552 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.div_u i64.xor
-  )
-  (func $d64div_up (param $x i64) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 15 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 19 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 25 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 32 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 64 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 128 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 255 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 256 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 257 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 512 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 641 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1024 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2048 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3600 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4096 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8191 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8192 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8193 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16384 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 32768 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65535 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 65536 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65537 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 86400 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 131072 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 262144 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274177 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 524288 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1048576 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2097152 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4194304 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6700417 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8388608 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777215 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777216 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16777217 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33554432 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 67108864 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 134217728 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 268435456 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 305419896 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 536870912 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741823 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1073741824 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741825 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1431655765 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1791279271 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483645 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483647 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2147483648 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483649 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483655 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2863311531 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3221225473 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967289 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4294967295 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967296 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967297 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8589934591 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934592 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934593 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17179869184 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 30064771079 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 34359738368 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 68719476736 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 137438953472 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274877906944 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 549755813888 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2199023255552 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4398046511104 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8796093022208 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17592186044416 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 35184372088832 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 70368744177664 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355327 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 140737488355328 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355329 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 281474976710656 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 562949953421312 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1125899906842624 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2251799813685248 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4503599627370496 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9007199254740992 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18014398509481984 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 36028797018963968 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 72057594037927936 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 81985529216486895 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 144115188075855872 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 288230376151711744 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 576460752303423488 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1152921504606846976 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693951 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693952 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693953 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3689348814741910323 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387903 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387904 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387905 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 6148914691236517205 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8446744073709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775801 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775805 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775807 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775808 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775809 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775811 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775815 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10000000000000000000 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 12297829382473034411 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 13835058055282163712 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 14757395258967641293 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16140901064495857664 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17293822569102704640 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17446744073709551616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17870283321406128128 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18158513697557839872 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18302628885633695744 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18364758544493064721 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18374686479671623680 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18410715276690587648 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18428729675200069632 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18437736874454810624 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18442240474082181120 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18444492273895866368 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445618173802708992 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445644562081775616 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445744073709551616 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446181123756130304 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446462598732840960 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446603336221196288 i64.div_u i64.xor
@@ -3836,37 +3967,42 @@
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551360 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446744073709551361 i64.div_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551488 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551556 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551584 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551588 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551591 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551592 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551595 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551597 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551599 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551600 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551601 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551602 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551603 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551604 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551605 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551606 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551607 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551608 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551609 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551610 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551611 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551612 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551613 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551614 i64.div_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551615 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551490 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551491 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551516 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551552 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551554 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551560 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551566 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551570 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.div_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.div_u i64.xor
   )
   (func $d64div_ur (param $x i64) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 244)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.div_u (local.get $x) (i64.load offset=8324 (i32.shl (local.get $i) (i32.const 3))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 258)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.div_u (local.get $x) (i64.load offset=8596 (i32.shl (local.get $i) (i32.const 3))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d64rem_sn (param $x i64) (param $a i64) (param $z i32) (result i64)
@@ -3896,10 +4032,276 @@
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 31 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 33 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 46 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 50 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 56 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 60 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 64 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 100 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 125 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 62 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 64 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 126 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 128 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 255 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 256 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 257 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 512 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 641 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1024 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2048 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3600 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4096 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8191 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8192 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8193 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16384 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32768 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 65535 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65536 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65537 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 86400 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 131072 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 262144 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274177 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 524288 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1048576 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2097152 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4194304 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6700417 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8388608 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777215 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 16777216 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777217 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 33554432 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 67108864 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 134217728 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 268435456 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 305419896 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 536870912 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1073741823 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741824 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741825 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1431655765 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1791279271 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483645 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483647 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483648 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483649 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483655 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2863311531 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3221225473 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967289 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967295 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967296 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967297 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934591 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934592 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8589934593 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17179869184 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 30064771079 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 34359738368 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 68719476736 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 137438953472 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274877906944 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 549755813888 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1099511627776 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2199023255552 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4398046511104 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8796093022208 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17592186044416 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 35184372088832 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 70368744177664 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 140737488355327 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355328 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355329 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 281474976710656 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 562949953421312 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1099511627776000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445644562081775616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445744073709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551490 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551554 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551556 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551560 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551566 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551570 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551584 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551588 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551591 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551592 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551595 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551597 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551599 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551600 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551601 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551602 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551603 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551604 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551605 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551606 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551607 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551608 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551609 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551610 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551611 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551612 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551613 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551614 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551615 i64.rem_s i64.xor
+  )
+  (func $d64rem_sp (param $x i64) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 12 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 15 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 19 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 25 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 32 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 46 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 50 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 56 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 62 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 64 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 100 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 125 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 126 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 128 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 255 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 256 i64.rem_s i64.xor
@@ -3979,300 +4381,57 @@
     i64.const 9 i64.rotl local.get $x i64.const 140737488355329 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 281474976710656 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 562949953421312 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1125899906842624 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2251799813685248 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4503599627370496 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9007199254740992 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18014398509481984 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 36028797018963968 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 72057594037927936 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 81985529216486895 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 144115188075855872 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 288230376151711744 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 576460752303423488 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1152921504606846976 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693951 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693952 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693953 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3689348814741910323 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387903 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387904 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387905 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6148914691236517205 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8446744073709551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775801 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775805 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775807 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775808 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775809 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775811 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775815 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000000000000000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12297829382473034411 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13835058055282163712 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14757395258967641293 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16140901064495857664 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17293822569102704640 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17446744073709551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17870283321406128128 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18158513697557839872 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18302628885633695744 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18364758544493064721 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18374686479671623680 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18410715276690587648 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18428729675200069632 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18437736874454810624 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18442240474082181120 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18444492273895866368 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445618173802708992 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551491 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551516 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551552 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.rem_s i64.xor
-  )
-  (func $d64rem_sp (param $x i64) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 15 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 19 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 25 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 32 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 64 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 128 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 255 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 256 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 257 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 512 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 641 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1024 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2048 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3600 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4096 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8191 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8192 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8193 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16384 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 32768 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65535 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 65536 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65537 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 86400 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 131072 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 262144 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274177 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 524288 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1048576 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2097152 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4194304 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6700417 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8388608 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777215 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777216 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16777217 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33554432 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 67108864 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 134217728 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 268435456 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 305419896 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 536870912 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741823 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1073741824 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741825 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1431655765 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1791279271 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483645 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483647 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2147483648 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483649 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483655 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2863311531 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3221225473 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967289 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4294967295 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967296 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967297 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8589934591 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934592 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934593 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17179869184 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 30064771079 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 34359738368 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 68719476736 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 137438953472 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274877906944 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 549755813888 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2199023255552 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4398046511104 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8796093022208 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17592186044416 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 35184372088832 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 70368744177664 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355327 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 140737488355328 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355329 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 281474976710656 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 562949953421312 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1125899906842624 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2251799813685248 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4503599627370496 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9007199254740992 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18014398509481984 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 36028797018963968 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 72057594037927936 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 81985529216486895 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 144115188075855872 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 288230376151711744 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 576460752303423488 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1152921504606846976 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693951 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693952 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693953 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3689348814741910323 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387903 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387904 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387905 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 6148914691236517205 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8446744073709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775801 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775805 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775807 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775808 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775809 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775811 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775815 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10000000000000000000 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 12297829382473034411 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 13835058055282163712 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 14757395258967641293 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16140901064495857664 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17293822569102704640 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17446744073709551616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17870283321406128128 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18158513697557839872 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18302628885633695744 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18364758544493064721 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18374686479671623680 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18410715276690587648 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18428729675200069632 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18437736874454810624 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18442240474082181120 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18444492273895866368 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445618173802708992 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445644562081775616 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445744073709551616 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446181123756130304 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446462598732840960 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446603336221196288 i64.rem_s i64.xor
@@ -4335,37 +4494,42 @@
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551360 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446744073709551361 i64.rem_s i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551488 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551556 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551584 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551588 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551591 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551592 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551595 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551597 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551599 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551600 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551601 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551602 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551603 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551604 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551605 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551606 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551607 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551608 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551609 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551610 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551611 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551612 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551613 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551614 i64.rem_s i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551615 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551490 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551491 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551516 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551552 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551554 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551560 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551566 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551570 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.rem_s i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.rem_s i64.xor
   )
   (func $d64rem_sr (param $x i64) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 244)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.rem_s (local.get $x) (i64.load offset=10276 (i32.shl (local.get $i) (i32.const 3))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 258)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.rem_s (local.get $x) (i64.load offset=10660 (i32.shl (local.get $i) (i32.const 3))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
   (func $d64rem_un (param $x i64) (param $a i64) (param $z i32) (result i64)
@@ -4395,10 +4559,276 @@
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 31 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 33 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 46 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 50 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 56 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 60 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 64 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 100 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 125 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 62 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 64 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 126 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 128 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 255 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 256 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 257 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 512 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 641 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1024 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2048 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3600 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4096 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8191 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8192 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8193 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16384 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 32768 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 65535 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65536 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65537 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 86400 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 131072 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 262144 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274177 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 524288 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1048576 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2097152 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4194304 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6700417 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8388608 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777215 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 16777216 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777217 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 33554432 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 67108864 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 134217728 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 268435456 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 305419896 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 536870912 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1073741823 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741824 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741825 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1431655765 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1791279271 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483645 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483647 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483648 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483649 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2147483655 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2863311531 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3221225473 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967289 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967295 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967296 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4294967297 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934591 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934592 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 8589934593 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17179869184 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 30064771079 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 34359738368 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 68719476736 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 137438953472 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 274877906944 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 549755813888 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1099511627776 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2199023255552 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4398046511104 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8796093022208 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17592186044416 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 35184372088832 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 70368744177664 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 140737488355327 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355328 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355329 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 281474976710656 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 562949953421312 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1099511627776000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445644562081775616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445744073709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551490 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551554 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551556 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551560 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551566 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551570 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551584 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551588 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551591 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551592 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551595 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551597 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551599 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551600 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551601 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551602 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551603 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551604 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551605 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551606 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551607 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551608 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551609 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551610 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551611 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551612 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551613 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551614 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551615 i64.rem_u i64.xor
+  )
+  (func $d64rem_up (param $x i64) (param $a i64) (param $z i32) (result i64)
+    (loop $pin) i64.const 0
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 6 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 12 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 15 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 19 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 25 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 32 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 46 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 50 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 56 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 62 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 64 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 100 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 125 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 126 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 128 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 255 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 256 i64.rem_u i64.xor
@@ -4478,300 +4908,57 @@
     i64.const 9 i64.rotl local.get $x i64.const 140737488355329 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 281474976710656 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 562949953421312 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1125899906842624 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2251799813685248 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4503599627370496 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9007199254740992 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18014398509481984 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 36028797018963968 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 72057594037927936 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 81985529216486895 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 144115188075855872 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 288230376151711744 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 576460752303423488 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1000000000000000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1152921504606846976 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693951 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693952 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693953 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3689348814741910323 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387903 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387904 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387905 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6148914691236517205 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8446744073709551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775801 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775805 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775807 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775808 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775809 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775811 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775815 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000000000000000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12297829382473034411 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13835058055282163712 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14757395258967641293 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16140901064495857664 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17293822569102704640 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17446744073709551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17870283321406128128 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18158513697557839872 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18302628885633695744 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18364758544493064721 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18374686479671623680 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18410715276690587648 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18428729675200069632 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18437736874454810624 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18442240474082181120 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18444492273895866368 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445618173802708992 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446181123756130304 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446462598732840960 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446603336221196288 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446673704965373952 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446708889337462784 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446726481523507200 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446735277616529408 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446739675663040512 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446741874686296064 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446742974197923840 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446743523953737728 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446743798831644672 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446743936270598144 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744004990074880 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744039349813248 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744043644780537 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744056529682432 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744065119617024 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744069414584320 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744069414584327 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744070488326143 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744070846240085 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071562067961 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744071562067968 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744071562067971 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744071918272345 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744072277895851 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744072635809792 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744072709551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073172680704 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073404131720 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073441116160 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073575333888 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073642442752 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073675997184 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073692774400 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073701163008 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073702851199 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073705357312 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073707454464 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073708503040 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073708551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709027328 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709277439 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709289472 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709420544 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709465216 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709486080 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709518848 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709535232 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709541616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709543424 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709547520 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709548016 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709549568 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709550592 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709550616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709550975 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551104 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551360 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551361 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551488 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551491 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551516 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551552 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.rem_u i64.xor
-  )
-  (func $d64rem_up (param $x i64) (param $a i64) (param $z i32) (result i64)
-    (loop $pin) i64.const 0
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 5 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 7 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 11 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 12 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 13 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 14 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 15 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 19 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 21 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 24 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 25 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 28 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 31 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 32 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 60 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 64 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 100 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 125 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 128 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 255 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 256 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 257 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 512 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 641 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1024 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2048 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 3600 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4096 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8191 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8192 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8193 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 10000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16384 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 32768 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 65535 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 65536 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 65537 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 86400 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 131072 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 262144 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274177 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 524288 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1048576 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2097152 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4194304 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 6700417 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8388608 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16777215 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16777216 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 16777217 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 33554432 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 67108864 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 134217728 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 268435456 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 305419896 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 536870912 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1073741823 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1073741824 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1073741825 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1431655765 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1791279271 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483645 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483647 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2147483648 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2147483649 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2147483655 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2863311531 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 3221225473 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967289 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4294967295 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4294967296 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4294967297 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 8589934591 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8589934592 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8589934593 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17179869184 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 30064771079 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 34359738368 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 68719476736 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 137438953472 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 274877906944 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 549755813888 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2199023255552 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4398046511104 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8796093022208 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17592186044416 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 35184372088832 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 70368744177664 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 140737488355327 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 140737488355328 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 140737488355329 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 281474976710656 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 562949953421312 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1125899906842624 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2251799813685248 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4503599627370496 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9007199254740992 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18014398509481984 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 36028797018963968 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 72057594037927936 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 81985529216486895 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 144115188075855872 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 288230376151711744 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 576460752303423488 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1152921504606846976 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693951 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693952 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693953 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 3689348814741910323 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387903 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387904 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387905 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 6148914691236517205 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 8446744073709551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775801 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775805 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775807 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775808 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775809 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775811 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775815 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 10000000000000000000 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 12297829382473034411 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 13835058055282163712 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 14757395258967641293 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 16140901064495857664 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17293822569102704640 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 17446744073709551616 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17870283321406128128 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18158513697557839872 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18302628885633695744 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18364758544493064721 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18374686479671623680 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18410715276690587648 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18428729675200069632 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18437736874454810624 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18442240474082181120 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18444492273895866368 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445618173802708992 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 1000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1099511627776000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1125899906842624 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2251799813685248 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4503599627370496 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9007199254740992 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18014398509481984 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 36028797018963968 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 72057594037927936 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 81985529216486895 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 144115188075855872 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 288230376151711744 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 576460752303423488 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 1000000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 1152921504606846976 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 2305843009213693951 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 2305843009213693952 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 2305843009213693953 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 3689348814741910323 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 4611686018427387903 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 4611686018427387904 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 4611686018427387905 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 6148914691236517205 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 8446744073709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775801 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775805 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775807 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775808 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 9223372036854775809 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 9223372036854775811 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 9223372036854775815 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 10000000000000000000 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 12297829382473034411 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 13835058055282163712 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 14757395258967641293 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 16140901064495857664 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 17293822569102704640 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 17446744073709551616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 17870283321406128128 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18158513697557839872 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18302628885633695744 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18364758544493064721 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18374686479671623680 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18410715276690587648 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18428729675200069632 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18437736874454810624 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18442240474082181120 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18444492273895866368 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18445618173802708992 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18445644562081775616 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18445744073709551616 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446181123756130304 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446462598732840960 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446603336221196288 i64.rem_u i64.xor
@@ -4834,47 +5021,52 @@
     i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551360 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x i64.const 18446744073709551361 i64.rem_u i64.xor
     i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551488 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551491 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551516 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551552 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551556 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551584 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551588 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551591 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551592 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551595 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551597 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551599 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551600 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551601 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551602 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551603 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551604 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551605 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551606 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551607 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551608 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551609 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551610 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551611 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551612 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551613 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551614 i64.rem_u i64.xor
-    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551615 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551490 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551491 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551516 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551552 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551554 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551556 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551560 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551566 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551570 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551584 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551588 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551591 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551592 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551595 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551597 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551599 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551600 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551601 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551602 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551603 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551604 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551605 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551606 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551607 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551608 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551609 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551610 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551611 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551612 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x local.get $z i64.extend_i32_u i64.add i64.const 18446744073709551613 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $a local.get $a i64.or i64.const 18446744073709551614 i64.rem_u i64.xor
+    i64.const 9 i64.rotl local.get $x i64.const 18446744073709551615 i64.rem_u i64.xor
   )
   (func $d64rem_ur (param $x i64) (param $a i64) (param $z i32) (result i64) (local $h i64) (local $i i32)
-    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 244)))
-      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.rem_u (local.get $x) (i64.load offset=12228 (i32.shl (local.get $i) (i32.const 3))))))
+    (block $done (loop $l (br_if $done (i32.eq (local.get $i) (i32.const 258)))
+      (local.set $h (i64.xor (i64.rotl (local.get $h) (i64.const 9)) (i64.rem_u (local.get $x) (i64.load offset=12724 (i32.shl (local.get $i) (i32.const 3))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
     (local.get $h))
-  (data (i32.const 4096) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\3c\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c4\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff")
-  (data (i32.const 4664) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\3c\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c4\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 5236) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\3c\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c4\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 5808) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\3c\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c4\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 6380) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 8324) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 10276) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
-  (data (i32.const 12228) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 4096) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\2e\00\00\00\32\00\00\00\38\00\00\00\3c\00\00\00\3e\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\7e\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\82\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c2\ff\ff\ff\c4\ff\ff\ff\c8\ff\ff\ff\ce\ff\ff\ff\d2\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff")
+  (data (i32.const 4704) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\2e\00\00\00\32\00\00\00\38\00\00\00\3c\00\00\00\3e\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\7e\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\82\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c2\ff\ff\ff\c4\ff\ff\ff\c8\ff\ff\ff\ce\ff\ff\ff\d2\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 5316) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\2e\00\00\00\32\00\00\00\38\00\00\00\3c\00\00\00\3e\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\7e\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\82\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c2\ff\ff\ff\c4\ff\ff\ff\c8\ff\ff\ff\ce\ff\ff\ff\d2\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 5928) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00\0b\00\00\00\0c\00\00\00\0d\00\00\00\0e\00\00\00\0f\00\00\00\10\00\00\00\11\00\00\00\13\00\00\00\15\00\00\00\18\00\00\00\19\00\00\00\1c\00\00\00\1f\00\00\00\20\00\00\00\21\00\00\00\2e\00\00\00\32\00\00\00\38\00\00\00\3c\00\00\00\3e\00\00\00\40\00\00\00\64\00\00\00\7d\00\00\00\7e\00\00\00\80\00\00\00\ff\00\00\00\00\01\00\00\01\01\00\00\00\02\00\00\81\02\00\00\e8\03\00\00\00\04\00\00\00\08\00\00\10\0e\00\00\00\10\00\00\ff\1f\00\00\00\20\00\00\01\20\00\00\10\27\00\00\00\40\00\00\00\80\00\00\ff\ff\00\00\00\00\01\00\01\00\01\00\80\51\01\00\00\00\02\00\00\00\04\00\00\00\08\00\40\42\0f\00\00\00\10\00\00\00\20\00\00\00\40\00\00\00\80\00\ff\ff\ff\00\00\00\00\01\01\00\00\01\00\00\00\02\00\00\00\04\00\00\00\08\00\00\00\10\78\56\34\12\00\00\00\20\00\ca\9a\3b\ff\ff\ff\3f\00\00\00\40\01\00\00\40\55\55\55\55\a7\c0\c4\6a\f9\ff\ff\7f\fd\ff\ff\7f\ff\ff\ff\7f\00\00\00\80\01\00\00\80\03\00\00\80\07\00\00\80\59\3f\3b\95\ab\aa\aa\aa\00\00\00\c0\01\00\00\c0\00\36\65\c4\00\00\00\e0\88\a9\cb\ed\00\00\00\f0\00\00\00\f8\00\00\00\fc\00\00\00\fe\00\00\00\ff\00\00\80\ff\00\00\c0\ff\00\00\e0\ff\00\00\f0\ff\c0\bd\f0\ff\00\00\f8\ff\00\00\fc\ff\00\00\fe\ff\80\ae\fe\ff\00\00\ff\ff\00\80\ff\ff\00\c0\ff\ff\f0\d8\ff\ff\00\e0\ff\ff\00\f0\ff\ff\f0\f1\ff\ff\00\f8\ff\ff\00\fc\ff\ff\18\fc\ff\ff\7f\fd\ff\ff\00\fe\ff\ff\00\ff\ff\ff\01\ff\ff\ff\80\ff\ff\ff\82\ff\ff\ff\83\ff\ff\ff\9c\ff\ff\ff\c0\ff\ff\ff\c2\ff\ff\ff\c4\ff\ff\ff\c8\ff\ff\ff\ce\ff\ff\ff\d2\ff\ff\ff\e0\ff\ff\ff\e4\ff\ff\ff\e7\ff\ff\ff\e8\ff\ff\ff\eb\ff\ff\ff\ed\ff\ff\ff\ef\ff\ff\ff\f0\ff\ff\ff\f1\ff\ff\ff\f2\ff\ff\ff\f3\ff\ff\ff\f4\ff\ff\ff\f5\ff\ff\ff\f6\ff\ff\ff\f7\ff\ff\ff\f8\ff\ff\ff\f9\ff\ff\ff\fa\ff\ff\ff\fb\ff\ff\ff\fc\ff\ff\ff\fd\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 6540) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\2e\00\00\00\00\00\00\00\32\00\00\00\00\00\00\00\38\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\3e\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\7e\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\80\c6\a4\7e\8d\03\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\18\fc\ff\00\80\39\5b\81\72\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\82\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c2\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\c8\ff\ff\ff\ff\ff\ff\ff\ce\ff\ff\ff\ff\ff\ff\ff\d2\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 8596) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\2e\00\00\00\00\00\00\00\32\00\00\00\00\00\00\00\38\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\3e\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\7e\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\80\c6\a4\7e\8d\03\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\18\fc\ff\00\80\39\5b\81\72\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\82\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c2\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\c8\ff\ff\ff\ff\ff\ff\ff\ce\ff\ff\ff\ff\ff\ff\ff\d2\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 10660) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\2e\00\00\00\00\00\00\00\32\00\00\00\00\00\00\00\38\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\3e\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\7e\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\80\c6\a4\7e\8d\03\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\18\fc\ff\00\80\39\5b\81\72\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\82\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c2\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\c8\ff\ff\ff\ff\ff\ff\ff\ce\ff\ff\ff\ff\ff\ff\ff\d2\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+  (data (i32.const 12724) "\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\06\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\0b\00\00\00\00\00\00\00\0c\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00\0e\00\00\00\00\00\00\00\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\11\00\00\00\00\00\00\00\13\00\00\00\00\00\00\00\15\00\00\00\00\00\00\00\18\00\00\00\00\00\00\00\19\00\00\00\00\00\00\00\1c\00\00\00\00\00\00\00\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\21\00\00\00\00\00\00\00\2e\00\00\00\00\00\00\00\32\00\00\00\00\00\00\00\38\00\00\00\00\00\00\00\3c\00\00\00\00\00\00\00\3e\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\7d\00\00\00\00\00\00\00\7e\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\01\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\81\02\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\10\0e\00\00\00\00\00\00\00\10\00\00\00\00\00\00\ff\1f\00\00\00\00\00\00\00\20\00\00\00\00\00\00\01\20\00\00\00\00\00\00\10\27\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\00\01\00\01\00\00\00\00\00\80\51\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\01\2f\04\00\00\00\00\00\00\00\08\00\00\00\00\00\40\42\0f\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\81\3d\66\00\00\00\00\00\00\00\80\00\00\00\00\00\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\00\01\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\78\56\34\12\00\00\00\00\00\00\00\20\00\00\00\00\00\ca\9a\3b\00\00\00\00\ff\ff\ff\3f\00\00\00\00\00\00\00\40\00\00\00\00\01\00\00\40\00\00\00\00\55\55\55\55\00\00\00\00\a7\c0\c4\6a\00\00\00\00\fd\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\07\00\00\80\00\00\00\00\ab\aa\aa\aa\00\00\00\00\01\00\00\c0\00\00\00\00\f9\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\01\00\00\00\01\00\00\00\ff\ff\ff\ff\01\00\00\00\00\00\00\00\02\00\00\00\01\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\07\00\00\00\07\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\01\00\00\00\00\80\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\80\c6\a4\7e\8d\03\00\00\00\00\00\00\e8\03\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\00\00\00\00\00\10\00\00\00\00\00\00\00\20\00\00\00\00\00\00\00\40\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\00\01\ef\cd\ab\89\67\45\23\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\04\00\00\00\00\00\00\00\08\00\00\64\a7\b3\b6\e0\0d\00\00\00\00\00\00\00\10\ff\ff\ff\ff\ff\ff\ff\1f\00\00\00\00\00\00\00\20\01\00\00\00\00\00\00\20\33\33\33\33\33\33\33\33\ff\ff\ff\ff\ff\ff\ff\3f\00\00\00\00\00\00\00\40\01\00\00\00\00\00\00\40\55\55\55\55\55\55\55\55\00\00\18\76\fb\dc\38\75\f9\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\03\00\00\00\00\00\00\80\07\00\00\00\00\00\00\80\00\00\e8\89\04\23\c7\8a\ab\aa\aa\aa\aa\aa\aa\aa\00\00\00\00\00\00\00\c0\cd\cc\cc\cc\cc\cc\cc\cc\00\00\00\00\00\00\00\e0\00\00\00\00\00\00\00\f0\00\00\9c\58\4c\49\1f\f2\00\00\00\00\00\00\00\f8\00\00\00\00\00\00\00\fc\00\00\00\00\00\00\00\fe\11\32\54\76\98\ba\dc\fe\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\80\ff\00\00\00\00\00\00\c0\ff\00\00\00\00\00\00\e0\ff\00\00\00\00\00\00\f0\ff\00\00\00\00\00\00\f8\ff\00\00\00\00\00\00\fc\ff\00\00\00\00\00\18\fc\ff\00\80\39\5b\81\72\fc\ff\00\00\00\00\00\00\fe\ff\00\00\00\00\00\00\ff\ff\00\00\00\00\00\80\ff\ff\00\00\00\00\00\c0\ff\ff\00\00\00\00\00\e0\ff\ff\00\00\00\00\00\f0\ff\ff\00\00\00\00\00\f8\ff\ff\00\00\00\00\00\fc\ff\ff\00\00\00\00\00\fe\ff\ff\00\00\00\00\00\ff\ff\ff\00\00\00\00\80\ff\ff\ff\00\00\00\00\c0\ff\ff\ff\00\00\00\00\e0\ff\ff\ff\00\00\00\00\f0\ff\ff\ff\00\00\00\00\f8\ff\ff\ff\f9\ff\ff\ff\f8\ff\ff\ff\00\00\00\00\fc\ff\ff\ff\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\07\00\00\00\ff\ff\ff\ff\ff\ff\ff\3f\ff\ff\ff\ff\55\55\55\55\ff\ff\ff\ff\f9\ff\ff\7f\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\03\00\00\80\ff\ff\ff\ff\59\3f\3b\95\ff\ff\ff\ff\ab\aa\aa\aa\ff\ff\ff\ff\00\00\00\c0\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\00\00\00\e0\ff\ff\ff\ff\88\a9\cb\ed\ff\ff\ff\ff\00\00\00\f0\ff\ff\ff\ff\00\00\00\f8\ff\ff\ff\ff\00\00\00\fc\ff\ff\ff\ff\00\00\00\fe\ff\ff\ff\ff\00\00\00\ff\ff\ff\ff\ff\00\00\80\ff\ff\ff\ff\ff\7f\c2\99\ff\ff\ff\ff\ff\00\00\c0\ff\ff\ff\ff\ff\00\00\e0\ff\ff\ff\ff\ff\00\00\f0\ff\ff\ff\ff\ff\c0\bd\f0\ff\ff\ff\ff\ff\00\00\f8\ff\ff\ff\ff\ff\ff\d0\fb\ff\ff\ff\ff\ff\00\00\fc\ff\ff\ff\ff\ff\00\00\fe\ff\ff\ff\ff\ff\80\ae\fe\ff\ff\ff\ff\ff\00\00\ff\ff\ff\ff\ff\ff\00\80\ff\ff\ff\ff\ff\ff\00\c0\ff\ff\ff\ff\ff\ff\f0\d8\ff\ff\ff\ff\ff\ff\00\e0\ff\ff\ff\ff\ff\ff\00\f0\ff\ff\ff\ff\ff\ff\f0\f1\ff\ff\ff\ff\ff\ff\00\f8\ff\ff\ff\ff\ff\ff\00\fc\ff\ff\ff\ff\ff\ff\18\fc\ff\ff\ff\ff\ff\ff\7f\fd\ff\ff\ff\ff\ff\ff\00\fe\ff\ff\ff\ff\ff\ff\00\ff\ff\ff\ff\ff\ff\ff\01\ff\ff\ff\ff\ff\ff\ff\80\ff\ff\ff\ff\ff\ff\ff\82\ff\ff\ff\ff\ff\ff\ff\83\ff\ff\ff\ff\ff\ff\ff\9c\ff\ff\ff\ff\ff\ff\ff\c0\ff\ff\ff\ff\ff\ff\ff\c2\ff\ff\ff\ff\ff\ff\ff\c4\ff\ff\ff\ff\ff\ff\ff\c8\ff\ff\ff\ff\ff\ff\ff\ce\ff\ff\ff\ff\ff\ff\ff\d2\ff\ff\ff\ff\ff\ff\ff\e0\ff\ff\ff\ff\ff\ff\ff\e4\ff\ff\ff\ff\ff\ff\ff\e7\ff\ff\ff\ff\ff\ff\ff\e8\ff\ff\ff\ff\ff\ff\ff\eb\ff\ff\ff\ff\ff\ff\ff\ed\ff\ff\ff\ff\ff\ff\ff\ef\ff\ff\ff\ff\ff\ff\ff\f0\ff\ff\ff\ff\ff\ff\ff\f1\ff\ff\ff\ff\ff\ff\ff\f2\ff\ff\ff\ff\ff\ff\ff\f3\ff\ff\ff\ff\ff\ff\ff\f4\ff\ff\ff\ff\ff\ff\ff\f5\ff\ff\ff\ff\ff\ff\ff\f6\ff\ff\ff\ff\ff\ff\ff\f7\ff\ff\ff\ff\ff\ff\ff\f8\ff\ff\ff\ff\ff\ff\ff\f9\ff\ff\ff\ff\ff\ff\ff\fa\ff\ff\ff\ff\ff\ff\ff\fb\ff\ff\ff\ff\ff\ff\ff\fc\ff\ff\ff\ff\ff\ff\ff\fd\ff\ff\ff\ff\ff\ff\ff\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
   (data (i32.const 0) "\00\00\00\00\00\00\00\00\01\00\00\00\00\00\00\00\02\00\00\00\00\00\00\00\03\00\00\00\00\00\00\00\07\00\00\00\00\00\00\00\09\00\00\00\00\00\00\00\0a\00\00\00\00\00\00\00\63\00\00\00\00\00\00\00\64\00\00\00\00\00\00\00\65\00\00\00\00\00\00\00\7f\00\00\00\00\00\00\00\80\00\00\00\00\00\00\00\ff\00\00\00\00\00\00\00\ff\c9\9a\3b\00\00\00\00\00\ca\9a\3b\00\00\00\00\01\ca\9a\3b\00\00\00\00\fe\ff\ff\7f\00\00\00\00\ff\ff\ff\7f\00\00\00\00\00\00\00\80\00\00\00\00\01\00\00\80\00\00\00\00\fe\ff\ff\ff\00\00\00\00\ff\ff\ff\ff\00\00\00\00\00\00\00\00\01\00\00\00\ff\ff\ff\ff\ff\ff\ff\7f\00\00\00\00\00\00\00\80\01\00\00\00\00\00\00\80\fe\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\00\00\00\80\ff\ff\ff\ff\ff\ff\ff\7f\ff\ff\ff\ff\00\36\65\c4\ff\ff\ff\ff\ff\ff\63\a7\b3\b6\e0\0d\00\00\64\a7\b3\b6\e0\0d\00\00\e8\89\04\23\c7\8a\56\55\55\55\55\55\55\55")
   (func (export "divcheck") (result i32)
     (local $i i32) (local $s i64) (local $b i64) (local $x i32) (local $a i64) (local $bad i32)

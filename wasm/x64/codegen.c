@@ -1364,13 +1364,16 @@ typedef struct divmagic {
     bool add;                    /* unsigned: the multiplier is 2^N + m */
 } divmagic;
 
-/* Unsigned: x / d == (x * M) >> (N + s) for every N-bit x, with the
- * smallest such s; M may need N+1 bits (add). d is not a power of two. */
-static divmagic magic_u(uint64_t d, int n)
+/* Unsigned: x / d == (x * M) >> (N + s) for every x below 2^(N-z), with
+ * the smallest such s; M may need N+1 bits (add). d is not a power of
+ * two. (z > 0: x was shifted right by z first, dividing an even d by
+ * 2^z; the smaller range then always fits an N-bit M.) */
+static divmagic magic_u(uint64_t d, int n, int z)
 {
     uint64_t mask = n == 64 ? ~0ull : (1ull << n) - 1;
     uint64_t smin = 1ull << (n - 1), smax = smin - 1;
-    uint64_t nc = mask - ((-d & mask) % d);   /* the largest x with x % d == d - 1 */
+    uint64_t top = mask >> z;                    /* the largest x */
+    uint64_t nc = top - ((top - d + 1) % d);     /* the largest x with x % d == d - 1 */
     uint64_t q1 = smin / nc, r1 = smin - q1 * nc;
     uint64_t q2 = smax / d, r2 = smax - q2 * d;
     uint64_t delta;
@@ -1439,6 +1442,14 @@ static divmagic magic_s(int64_t d, int n)
         mg.m = -mg.m & mask;
     mg.s = (uint8_t)(p - n);
     return mg;
+}
+
+static int div_ctz(uint64_t d)
+{
+    int k = 0;
+    while (!((d >> k) & 1))
+        k++;
+    return k;
 }
 
 /* Both operands constant: the result, unless it traps (then false, and
@@ -1548,15 +1559,26 @@ static void div_magic_wide(cg *g, bool w, bool sign, bool rem, val *a, uint64_t 
     g->gpr_used |= fixed;
     int q;
     if (!w) {                                    /* unsigned, add */
-        divmagic mg = magic_u(d, 32);
+        divmagic mg = magic_u(d, 32, 0);
         x64_mov_ri(g->a, true, R11, ((1ull << 32) | mg.m) << (32 - mg.s));
         x64_mov_rr(g->a, false, RAX, rx);        /* zero-extends x */
         x64_mul_wide(g->a, true, false, R11);
         q = RDX;
     } else if (!sign) {
-        divmagic mg = magic_u(d, 64);
+        divmagic mg = magic_u(d, 64, 0);
+        int z = 0;
+        if (mg.add && !(d & 1)) {                /* (x >> z) / (d >> z): no add */
+            z = div_ctz(d);
+            divmagic m2 = magic_u(d >> z, 64, z);
+            if (!m2.add)
+                mg = m2;
+            else
+                z = 0;
+        }
         x64_mov_ri(g->a, true, R11, mg.m);
         x64_mov_rr(g->a, true, RAX, rx);
+        if (z)
+            x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)z);
         x64_mul_wide(g->a, true, false, R11);
         if (!mg.add) {
             if (mg.s)
@@ -1607,13 +1629,22 @@ static void div_magic32(cg *g, bool sign, bool rem, val *a, uint64_t d)
     int rx = div_src(g, a, 0);
     int q = alloc_gpr(g);
     if (!sign) {
-        divmagic mg = magic_u(d, 32);
+        divmagic mg = magic_u(d, 32, 0);
+        int z = 0;
+        if (mg.add) {                            /* d even (the caller checks) */
+            z = div_ctz(d);
+            mg = magic_u(d >> z, 32, z);
+        }
         if (mg.m < 0x80000000u) {
             x64_mov_rr(g->a, false, q, rx);      /* zero-extends x */
+            if (z)
+                x64_shift_ri(g->a, SH_SHR, false, q, (uint8_t)z);
             x64_imul_rri(g->a, true, q, q, (int32_t)mg.m);
         } else {
             x64_mov_ri(g->a, false, R11, mg.m);
             x64_mov_rr(g->a, false, q, rx);
+            if (z)
+                x64_shift_ri(g->a, SH_SHR, false, q, (uint8_t)z);
             x64_imul_rr(g->a, true, q, R11);
         }
         x64_shift_ri(g->a, SH_SHR, true, q, (uint8_t)(32 + mg.s));
@@ -1660,9 +1691,7 @@ static bool div_const(cg *g, bool w, bool sign, bool rem, val *a, uint64_t imm)
         return div_fold(g, w, sign, rem, a->imm & mask, d);
     bool neg = sign && (d >> (n - 1));
     uint64_t ad = neg ? -d & mask : d;           /* |d|; INT_MIN stays 2^(N-1) */
-    int k = 0;
-    while (k < n && !((ad >> k) & 1))
-        k++;
+    int k = div_ctz(ad);
     if (ad == 1) {
         if (rem) {                               /* x % 1 and x % -1: 0, never a trap */
             free_reg(g, a);
@@ -1725,7 +1754,7 @@ static bool div_const(cg *g, bool w, bool sign, bool rem, val *a, uint64_t imm)
         }
         return true;
     }
-    if (!w && (sign || !magic_u(d, 32).add))
+    if (!w && (sign || !(d & 1) || !magic_u(d, 32, 0).add))
         div_magic32(g, sign, rem, a, d);
     else
         div_magic_wide(g, w, sign, rem, a, d);
