@@ -406,7 +406,40 @@ def divfuncs():
             base += len(valid) * w // 8
     return out, data, names
 
+# Under register pressure: six live registers on the stack (every operand
+# register but one taken), so the division spills to get its registers; the
+# reference passes the divisor through an identity function.
+DIVPRESS = [3, 7, 10, 100, 641, 1000, 8, 2**31, -1, -7, -8, -10, -1000, 2**31 + 1, -(2**31 - 1), 1]
+
+def divpressure():
+    out, names = [], []
+    for w in (32, 64):
+        t = f'i{w}'
+        m = (1 << w) - 1
+        for op in DIVOPS:
+            for ref in (False, True):
+                name = f'q{w}{op}{"r" if ref else "p"}'
+                out.append(f'  (func ${name} (param $x {t}) (param $a i64) (param $z i32) (result i64)')
+                out.append('    i64.const 0')
+                for i, d in enumerate(DIVPRESS):
+                    d &= m
+                    if op == 'div_s' and d == m:
+                        continue
+                    live = ' '.join(f'local.get $x {t}.const {k + 1} {t}.add' for k in range(6))
+                    c = f'{t}.const {d} call $id{w}' if ref else f'{t}.const {d}'
+                    x = 'local.get $a i32.wrap_i64' if (w == 32 and i % 2) else 'local.get $x'
+                    fold = ' '.join([f'{t}.xor'] * 6)
+                    ext = ' i64.extend_i32_u' if w == 32 else ''
+                    out.append(f'    i64.const 9 i64.rotl {live} {x} {c} {t}.{op} {fold}{ext} i64.xor')
+                out.append('  )')
+            names.append((f'q{w}{op}p', f'q{w}{op}r'))
+    return out, names
+
 dfuncs, ddata, dnames = divfuncs()
+pfuncs, pnames = divpressure()
+dfuncs += ['  (func $id32 (param i32) (result i32) (local.get 0))',
+           '  (func $id64 (param i64) (result i64) (local.get 0))'] + pfuncs
+dnames += pnames
 o.append(';; Division and remainder by constants: shifts and magic-number multiplies against\n'
          ';; the general div/idiv with the divisor loaded from memory. "divcheck" counts the\n'
          ';; dividends (edge values, then pseudo-random ones of every magnitude) for which some\n'
