@@ -1552,21 +1552,15 @@ static void div_pow2_s(cg *g, bool w, bool rem, bool neg, val *a, int k)
  * (2^32 + m) << (32 - s), so that the high half is the quotient). */
 static void div_magic_wide(cg *g, bool w, bool sign, bool rem, val *a, uint64_t d)
 {
-    evict(g, RAX);
-    evict(g, RDX);
-    uint32_t fixed = (1u << RAX) | (1u << RDX);
-    int rx = div_src(g, a, fixed);
-    g->gpr_used |= fixed;
-    int q;
+    divmagic mg;
+    uint64_t mult;
+    int z = 0, corr = 0;
+    bool need_x = rem;                           /* x still read after the multiply */
     if (!w) {                                    /* unsigned, add */
-        divmagic mg = magic_u(d, 32, 0);
-        x64_mov_ri(g->a, true, R11, ((1ull << 32) | mg.m) << (32 - mg.s));
-        x64_mov_rr(g->a, false, RAX, rx);        /* zero-extends x */
-        x64_mul_wide(g->a, true, false, R11);
-        q = RDX;
+        mg = magic_u(d, 32, 0);
+        mult = ((1ull << 32) | mg.m) << (32 - mg.s);
     } else if (!sign) {
-        divmagic mg = magic_u(d, 64, 0);
-        int z = 0;
+        mg = magic_u(d, 64, 0);
         if (mg.add && !(d & 1)) {                /* (x >> z) / (d >> z): no add */
             z = div_ctz(d);
             divmagic m2 = magic_u(d >> z, 64, z);
@@ -1575,47 +1569,74 @@ static void div_magic_wide(cg *g, bool w, bool sign, bool rem, val *a, uint64_t 
             else
                 z = 0;
         }
-        x64_mov_ri(g->a, true, R11, mg.m);
-        x64_mov_rr(g->a, true, RAX, rx);
-        if (z)
-            x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)z);
-        x64_mul_wide(g->a, true, false, R11);
-        if (!mg.add) {
-            if (mg.s)
-                x64_shift_ri(g->a, SH_SHR, true, RDX, mg.s);
-            q = RDX;
-        } else {                                 /* ((x - hi) >> 1 + hi) >> (s - 1) */
-            x64_mov_rr(g->a, true, RAX, rx);
-            x64_alu_rr(g->a, ALU_SUB, true, RAX, RDX);
-            x64_shift_ri(g->a, SH_SHR, true, RAX, 1);
-            x64_alu_rr(g->a, ALU_ADD, true, RAX, RDX);
-            if (mg.s > 1)
-                x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)(mg.s - 1));
-            q = RAX;
-        }
+        mult = mg.m;
+        need_x |= mg.add;
     } else {
-        int64_t sd = (int64_t)d;
-        divmagic mg = magic_s(sd, 64);
-        int64_t m = (int64_t)mg.m;
-        x64_mov_ri(g->a, true, R11, mg.m);
+        mg = magic_s((int64_t)d, 64);
+        mult = mg.m;
+        if ((int64_t)d > 0 && (int64_t)mg.m < 0)
+            corr = 1;                            /* mulhs(x, m) + x */
+        else if ((int64_t)d < 0 && (int64_t)mg.m > 0)
+            corr = -1;                           /* mulhs(x, m) - x */
+        need_x |= corr != 0;
+    }
+    evict(g, RAX);
+    evict(g, RDX);
+    uint32_t fixed = (1u << RAX) | (1u << RDX);
+    int rx = -1;
+    if (need_x) {
+        rx = div_src(g, a, fixed);
+        g->gpr_used |= fixed;
+        x64_mov_rr(g->a, w, RAX, rx);            /* 32 bits: zero-extends x */
+    } else {
+        /* straight into rax */
+        if (a->kind == V_REG) {
+            if (a->reg != RAX || !w)
+                x64_mov_rr(g->a, w, RAX, a->reg);
+            free_reg(g, a);
+        } else if (pin_of(g, a) >= 0) {
+            load_pinned(g, a, RAX);
+        } else {
+            x64_load(g->a, w, RAX, val_mem(g, a));
+        }
+        a->kind = V_REG;
+        a->reg = RAX;
+        g->gpr_used |= fixed;
+    }
+    x64_mov_ri(g->a, true, R11, mult);
+    if (z)
+        x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)z);
+    x64_mul_wide(g->a, true, sign, R11);
+    int q = RDX;
+    if (!w) {
+        /* the high half is the quotient */
+    } else if (!sign && !mg.add) {
+        if (mg.s)
+            x64_shift_ri(g->a, SH_SHR, true, RDX, mg.s);
+    } else if (!sign) {                          /* ((x - hi) >> 1 + hi) >> (s - 1) */
         x64_mov_rr(g->a, true, RAX, rx);
-        x64_mul_wide(g->a, true, true, R11);
-        if (sd > 0 && m < 0)
+        x64_alu_rr(g->a, ALU_SUB, true, RAX, RDX);
+        x64_shift_ri(g->a, SH_SHR, true, RAX, 1);
+        x64_alu_rr(g->a, ALU_ADD, true, RAX, RDX);
+        if (mg.s > 1)
+            x64_shift_ri(g->a, SH_SHR, true, RAX, (uint8_t)(mg.s - 1));
+        q = RAX;
+    } else {
+        if (corr > 0)
             x64_alu_rr(g->a, ALU_ADD, true, RDX, rx);
-        else if (sd < 0 && m > 0)
+        else if (corr < 0)
             x64_alu_rr(g->a, ALU_SUB, true, RDX, rx);
         if (mg.s)
             x64_shift_ri(g->a, SH_SAR, true, RDX, mg.s);
         x64_mov_rr(g->a, true, RAX, RDX);
         x64_shift_ri(g->a, SH_SHR, true, RAX, 63);
         x64_alu_rr(g->a, ALU_ADD, true, RDX, RAX);
-        q = RDX;
     }
     g->gpr_used &= ~(1u << (q == RAX ? RDX : RAX));
     int res = q;
     if (rem)
         res = div_rem_tail(g, w, a, rx, q, d);
-    else
+    else if (a->reg != q)
         free_reg(g, a);
     push_reg(g, w ? WASM_I64 : WASM_I32, res);
 }
@@ -1626,8 +1647,24 @@ static void div_magic_wide(cg *g, bool w, bool sign, bool rem, val *a, uint64_t 
  * product >> (32 + s), plus 1 when negative (signed). */
 static void div_magic32(cg *g, bool sign, bool rem, val *a, uint64_t d)
 {
-    int rx = div_src(g, a, 0);
-    int q = alloc_gpr(g);
+    /* q starts as x, extended to 64 bits (never a 64-bit read of x: its
+     * upper half may be stale after i32.wrap_i64); loaded straight from
+     * its slot when x is not needed again */
+    int rx = -1, q;
+    if (!rem && is_mem(g, a)) {
+        q = alloc_gpr(g);
+        if (sign)
+            x64_load32s(g->a, q, val_mem(g, a));
+        else
+            x64_load(g->a, false, q, val_mem(g, a));
+    } else {
+        rx = div_src(g, a, 0);
+        q = alloc_gpr(g);
+        if (sign)
+            x64_movsxd_rr(g->a, q, rx);
+        else
+            x64_mov_rr(g->a, false, q, rx);
+    }
     if (!sign) {
         divmagic mg = magic_u(d, 32, 0);
         int z = 0;
@@ -1635,16 +1672,12 @@ static void div_magic32(cg *g, bool sign, bool rem, val *a, uint64_t d)
             z = div_ctz(d);
             mg = magic_u(d >> z, 32, z);
         }
+        if (z)
+            x64_shift_ri(g->a, SH_SHR, false, q, (uint8_t)z);
         if (mg.m < 0x80000000u) {
-            x64_mov_rr(g->a, false, q, rx);      /* zero-extends x */
-            if (z)
-                x64_shift_ri(g->a, SH_SHR, false, q, (uint8_t)z);
             x64_imul_rri(g->a, true, q, q, (int32_t)mg.m);
         } else {
             x64_mov_ri(g->a, false, R11, mg.m);
-            x64_mov_rr(g->a, false, q, rx);
-            if (z)
-                x64_shift_ri(g->a, SH_SHR, false, q, (uint8_t)z);
             x64_imul_rr(g->a, true, q, R11);
         }
         x64_shift_ri(g->a, SH_SHR, true, q, (uint8_t)(32 + mg.s));
@@ -1656,7 +1689,6 @@ static void div_magic32(cg *g, bool sign, bool rem, val *a, uint64_t d)
             m += 1ll << 32;
         else if (sd < 0 && m > 0)                /* mulhs(x, m) - x */
             m -= 1ll << 32;
-        x64_movsxd_rr(g->a, q, rx);
         if (fits32((uint64_t)m)) {
             x64_imul_rri(g->a, true, q, q, (int32_t)m);
         } else {
