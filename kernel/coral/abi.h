@@ -22,6 +22,10 @@ enum {
     CORAL_ELIMIT     = -12, /* a table is full (handles, instances) */
     CORAL_ETRAP      = -13, /* instantiation trapped: a segment does not fit */
     CORAL_EUNSUPPORTED = -14, /* not available in this build or on this machine */
+    /* IPC (channels, wait) */
+    CORAL_ETIMEDOUT  = -15, /* wait: the time passed and no handle became ready */
+    CORAL_ECLOSED    = -16, /* the channel's peer end is closed */
+    CORAL_ETOOBIG    = -17, /* channel_recv: the next message does not fit the buffers */
 };
 
 /* Handle kinds, as handle_kind() returns them. */
@@ -32,8 +36,9 @@ enum {
     CORAL_KIND_INSTANCE  = 4,
     CORAL_KIND_CONSOLE   = 5,
     CORAL_KIND_IOCAP     = 6,
-    /* planned: CHANNEL = 7, IRQ = 8 */
-    CORAL_KIND_COUNT     = 7
+    CORAL_KIND_CHANNEL   = 7,
+    /* planned: IRQ = 8 */
+    CORAL_KIND_COUNT     = 8
 };
 
 /* Component status (component_wait): how it ended in bits 8..9, the
@@ -94,5 +99,10 @@ typedef struct coral_bootinfo_module {
 #define CORAL_LOG_MAX      65536u       /* bytes in one log record */
 #define CORAL_HANDLES_MAX  4096u        /* entries in one handle table */
 #define CORAL_NAME_MAX     256u         /* bytes in an instance or export name */
+/* IPC (channels, wait) */
+#define CORAL_MSG_BYTES_MAX     65536u  /* bytes in one channel message */
+#define CORAL_MSG_HANDLES_MAX   64u     /* handles in one channel message */
+#define CORAL_CHANNEL_QUEUE_MAX 64u     /* messages queued at one end */
+#define CORAL_WAIT_MAX          64u     /* handles in one wait */
 
 #endif

@@ -2,10 +2,12 @@
  * the table of host functions, and their Wasm-facing wrappers. */
 #include <stdarg.h>
 #include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
 #include "kernel/coral/coral.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
 #include "kernel/coral/vma.h"
+#include "kernel/coral/wait.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -463,6 +465,203 @@ static void h_time(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_time(c); 
 static void h_sleep(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_sleep(c, (int64_t)a[0])); }
 static void h_yield(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_yield(c)); }
 
+/* ---- IPC: channels and wait ----
+ * The checked calls (kernel/coral/channel.c holds the object,
+ * kernel/coral/wait.c readiness), then their glue. Handle arrays in the
+ * caller's memory are little-endian i32s. */
+
+static int32_t get_i32(const coral_ctx *c, uint32_t ptr)
+{
+    const uint8_t *p = c->mem + ptr;
+    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                     (uint32_t)p[3] << 24);
+}
+
+static void put_i32(coral_ctx *c, uint32_t ptr, int32_t v)
+{
+    uint8_t *p = c->mem + ptr;
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)((uint32_t)v >> (8 * i));
+}
+
+/* Whether the caller must unwind after a blocking call (killed, exited). */
+static int must_stop(coral_ctx *c)
+{
+    kcomponent *k = c->self->comp;
+    if (k && !comp_must_stop(k))
+        return 0;
+    c->trap = 1;
+    return 1;
+}
+
+int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr)
+{
+    kchan *a, *b;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!in_memory(c, ends_ptr, 8))
+        return leave(CORAL_EFAULT);
+    int32_t rc = chan_new(&a, &b);
+    if (rc < 0)
+        return leave(rc);
+    int32_t ha = htab_add(&c->self->table, &a->o), hb = CORAL_ENOMEM;
+    if (ha >= 0 && (hb = htab_add(&c->self->table, &b->o)) < 0)
+        htab_close(&c->self->table, ha);
+    kobj_unref(&a->o);      /* the table holds them now, or nobody does */
+    kobj_unref(&b->o);
+    if (ha < 0 || hb < 0)
+        return leave(ha < 0 ? ha : hb);
+    put_i32(c, ends_ptr, ha);
+    put_i32(c, ends_ptr + 4, hb);
+    return leave(0);
+}
+
+int32_t coral_channel_send(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t len,
+                           uint32_t handles_ptr, uint32_t count)
+{
+    int32_t rc;
+    kobj *objs[CORAL_MSG_HANDLES_MAX];
+    int32_t hs[CORAL_MSG_HANDLES_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kchan *e = (kchan *)get(c, end, CORAL_KIND_CHANNEL, &rc);
+    if (!e)
+        return leave(rc);
+    if (len > CORAL_MSG_BYTES_MAX || count > CORAL_MSG_HANDLES_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, ptr, len) || !in_memory(c, handles_ptr, count * 4))
+        return leave(CORAL_EFAULT);
+    for (uint32_t i = 0; i < count; i++) {
+        hs[i] = get_i32(c, handles_ptr + 4 * i);
+        if (!(objs[i] = get(c, hs[i], 0, &rc)))
+            return leave(rc);
+        for (uint32_t j = 0; j < i; j++)
+            if (hs[j] == hs[i])
+                return leave(CORAL_EINVAL);     /* a handle moves once */
+    }
+    if ((rc = chan_check_send(e, objs, count)) < 0)
+        return leave(rc);
+    if ((rc = chan_send(e, c->mem ? c->mem + ptr : NULL, len, objs, count)) < 0)
+        return leave(rc);
+    /* The message holds the objects now; the sender's entries go (and
+     * with them the tokens made from them). */
+    for (uint32_t i = 0; i < count; i++)
+        htab_close(&c->self->table, hs[i]);
+    return leave(0);
+}
+
+/* Installs message m's handles in the caller's table, all or none:
+ * 0 and their numbers in hs, or the table's error. */
+static int32_t install(coral_ctx *c, const kmsg *m, int32_t *hs)
+{
+    for (uint32_t i = 0; i < m->nhandles; i++) {
+        hs[i] = htab_add(&c->self->table, m->handles[i]);
+        if (hs[i] < 0) {
+            int32_t rc = hs[i];
+            while (i--)
+                htab_close(&c->self->table, hs[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap,
+                           uint32_t handles_ptr, uint32_t hcap)
+{
+    int32_t rc;
+    int32_t hs[CORAL_MSG_HANDLES_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kchan *e = (kchan *)get(c, end, CORAL_KIND_CHANNEL, &rc);
+    if (!e)
+        return leave(rc);
+    if (hcap > CORAL_MSG_HANDLES_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, ptr, cap) || !in_memory(c, handles_ptr, hcap * 4))
+        return leave(CORAL_EFAULT);
+    kobj_ref(&e->o);        /* while it waits */
+    kmsg *m;
+    while (!(m = chan_peek(e))) {
+        if (!e->peer) {
+            rc = CORAL_ECLOSED;
+            goto out;
+        }
+        if (must_stop(c)) {
+            rc = CORAL_ESTATE;
+            goto out;
+        }
+        sys_wait(0);
+    }
+    if (m->len > cap || m->nhandles > hcap) {
+        rc = CORAL_ETOOBIG;     /* it stays queued */
+        goto out;
+    }
+    if ((rc = install(c, m, hs)) < 0)
+        goto out;
+    if (m->len)
+        lib_memcpy(c->mem + ptr, m->bytes, m->len);
+    for (uint32_t i = 0; i < hcap; i++)
+        put_i32(c, handles_ptr + 4 * i, i < m->nhandles ? hs[i] : -1);
+    rc = (int32_t)m->len;
+    chan_pop(e);
+out:
+    kobj_unref(&e->o);
+    return leave(rc);
+}
+
+int32_t coral_wait(coral_ctx *c, uint32_t handles_ptr, uint32_t count, int64_t timeout_ns)
+{
+    int32_t rc;
+    kobj *objs[CORAL_WAIT_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (count == 0 || count > CORAL_WAIT_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, handles_ptr, count * 4))
+        return leave(CORAL_EFAULT);
+    for (uint32_t i = 0; i < count; i++) {
+        if (!(objs[i] = get(c, get_i32(c, handles_ptr + 4 * i), 0, &rc)))
+            return leave(rc);
+        if ((rc = wait_ready(objs[i])) < 0)
+            return leave(rc);
+    }
+    /* Ours while we wait: the caller's entries may go meanwhile. */
+    for (uint32_t i = 0; i < count; i++)
+        kobj_ref(objs[i]);
+    uint64_t deadline = 0;
+    if (timeout_ns >= 0) {
+        deadline = sys_time_ns() + (uint64_t)timeout_ns;
+        if (!deadline)
+            deadline = 1;
+    }
+    rc = wait_any(objs, count, deadline, c->self->comp);
+    if (rc == CORAL_ESTATE)
+        must_stop(c);
+    for (uint32_t i = 0; i < count; i++)
+        kobj_unref(objs[i]);
+    return leave(rc);
+}
+
+static void h_channel_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_channel_create(c, u32(a[0]))); }
+
+static void h_channel_send(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_channel_send(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3]), u32(a[4])));
+}
+
+static void h_channel_recv(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_channel_recv(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3]), u32(a[4])));
+}
+
+static void h_wait(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_wait(c, u32(a[0]), u32(a[1]), (int64_t)a[2]));
+}
+
+/* ---- end of IPC ---- */
+
 struct coral_fn {
     const char *name;
     const char *params;     /* i: i32, I: i64, r: externref */
@@ -492,6 +691,11 @@ static const coral_fn fns[] = {
     { "time", "", "I", h_time },
     { "sleep", "I", "i", h_sleep },
     { "yield", "", "i", h_yield },
+    /* IPC: channels and wait */
+    { "channel_create", "i", "i", h_channel_create },
+    { "channel_send", "iiiii", "i", h_channel_send },
+    { "channel_recv", "iiiii", "i", h_channel_recv },
+    { "wait", "iiI", "i", h_wait },
 };
 
 /* The host function of every coral import. A coral function acts only for

@@ -71,4 +71,12 @@ int64_t coral_time(coral_ctx *c);
 int32_t coral_sleep(coral_ctx *c, int64_t ns);
 int32_t coral_yield(coral_ctx *c);
 
+/* IPC: channels and wait (kernel/coral/channel.h, wait.h) */
+int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr);
+int32_t coral_channel_send(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t len,
+                           uint32_t handles_ptr, uint32_t count);
+int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap,
+                           uint32_t handles_ptr, uint32_t hcap);
+int32_t coral_wait(coral_ctx *c, uint32_t handles_ptr, uint32_t count, int64_t timeout_ns);
+
 #endif

@@ -34,6 +34,10 @@
 #define CORAL_ELIMIT       (-12)  /* a table is full */
 #define CORAL_ETRAP        (-13)  /* instantiation trapped: a segment does not fit */
 #define CORAL_EUNSUPPORTED (-14)  /* not available here */
+/* IPC (channels, wait) */
+#define CORAL_ETIMEDOUT    (-15)  /* wait: the time passed, nothing became ready */
+#define CORAL_ECLOSED      (-16)  /* the channel's peer end is closed */
+#define CORAL_ETOOBIG      (-17)  /* channel_recv: the next message does not fit */
 
 /* ---- handle kinds (coral_handle_kind) ---- */
 #define CORAL_KIND_VMA       1
@@ -42,6 +46,7 @@
 #define CORAL_KIND_INSTANCE  4
 #define CORAL_KIND_CONSOLE   5
 #define CORAL_KIND_IOCAP     6
+#define CORAL_KIND_CHANNEL   7
 
 /* ---- component status (coral_component_wait) ---- */
 #define CORAL_STATUS_EXITED  0x000   /* | exit code 0..255 */
@@ -100,6 +105,11 @@ typedef struct coral_bootinfo_module {
 #define CORAL_LOG_MAX     65536u
 #define CORAL_HANDLES_MAX 4096u
 #define CORAL_NAME_MAX    256u
+/* IPC (channels, wait) */
+#define CORAL_MSG_BYTES_MAX     65536u  /* bytes in one message */
+#define CORAL_MSG_HANDLES_MAX   64u     /* handles in one message */
+#define CORAL_CHANNEL_QUEUE_MAX 64u     /* messages queued at one end */
+#define CORAL_WAIT_MAX          64u     /* handles in one wait */
 
 #if defined(__wasm__)
 
@@ -144,6 +154,17 @@ CORAL_IMPORT("time") int64_t coral_time(void);
 CORAL_IMPORT("sleep") int32_t coral_sleep(int64_t ns);
 CORAL_IMPORT("yield") int32_t coral_yield(void);
 
+/* IPC: channels and wait. channel_recv returns the message's byte count;
+ * its handles are written at handles[0..n-1] and the rest of the hcap
+ * slots are set to -1 (coral_msg_handles counts them). */
+CORAL_IMPORT("channel_create") int32_t coral_channel_create(int32_t ends[2]);
+CORAL_IMPORT("channel_send")
+int32_t coral_channel_send(int32_t end, const void *ptr, uint32_t len, const int32_t *handles,
+                           uint32_t count);
+CORAL_IMPORT("channel_recv")
+int32_t coral_channel_recv(int32_t end, void *ptr, uint32_t cap, int32_t *handles, uint32_t hcap);
+CORAL_IMPORT("wait") int32_t coral_wait(const int32_t *handles, uint32_t count, int64_t timeout_ns);
+
 /* ---- conveniences (no imports of their own) ---- */
 
 static inline uint32_t coral_strlen(const char *s)
@@ -158,6 +179,15 @@ static inline uint32_t coral_strlen(const char *s)
 static inline int32_t coral_puts(const char *s)
 {
     return coral_log(s, coral_strlen(s));
+}
+
+/* How many handles channel_recv received in handles[0..hcap-1]. */
+static inline uint32_t coral_msg_handles(const int32_t *handles, uint32_t hcap)
+{
+    uint32_t n = 0;
+    while (n < hcap && handles[n] >= 0)
+        n++;
+    return n;
 }
 
 #endif /* __wasm__ */

@@ -26,6 +26,10 @@ pub mod sys {
     pub const CORAL_ELIMIT: i32 = -12;
     pub const CORAL_ETRAP: i32 = -13;
     pub const CORAL_EUNSUPPORTED: i32 = -14;
+    // IPC (channels, wait)
+    pub const CORAL_ETIMEDOUT: i32 = -15;
+    pub const CORAL_ECLOSED: i32 = -16;
+    pub const CORAL_ETOOBIG: i32 = -17;
 
     pub const CORAL_KIND_VMA: i32 = 1;
     pub const CORAL_KIND_MODULE: i32 = 2;
@@ -33,6 +37,7 @@ pub mod sys {
     pub const CORAL_KIND_INSTANCE: i32 = 4;
     pub const CORAL_KIND_CONSOLE: i32 = 5;
     pub const CORAL_KIND_IOCAP: i32 = 6;
+    pub const CORAL_KIND_CHANNEL: i32 = 7;
 
     pub const CORAL_STATUS_EXITED: i32 = 0x000;
     pub const CORAL_STATUS_TRAPPED: i32 = 0x100;
@@ -87,6 +92,17 @@ pub mod sys {
         pub fn sleep(ns: i64) -> i32;
         #[link_name = "yield"]
         pub fn yield_() -> i32;
+        // IPC: channels and wait
+        #[link_name = "channel_create"]
+        pub fn channel_create(ends: *mut i32) -> i32;
+        #[link_name = "channel_send"]
+        pub fn channel_send(end: i32, ptr: *const u8, len: u32, handles: *const i32,
+                            count: u32) -> i32;
+        #[link_name = "channel_recv"]
+        pub fn channel_recv(end: i32, ptr: *mut u8, cap: u32, handles: *mut i32,
+                            hcap: u32) -> i32;
+        #[link_name = "wait"]
+        pub fn wait(handles: *const i32, count: u32, timeout_ns: i64) -> i32;
     }
 }
 

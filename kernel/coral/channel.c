@@ -1,0 +1,168 @@
+/* kernel/coral/channel.c: channel ends, their message queues, the cycle
+ * check on send, and the release of what closed ends held. */
+#include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
+#include "kernel/coral/sys.h"
+#include "lib/string.h"
+
+/* Messages of closed ends, waiting to drop their references. Closing an
+ * end releases the objects in its queue, which may be ends with queues of
+ * their own, and so on: done with this list instead of by recursion, so
+ * the depth of nesting costs no kernel stack. */
+static lib_list pending = { &pending, &pending };
+static bool draining;
+
+/* Cycle check: the number of the current scan (64 bits: never wraps). */
+static uint64_t scan_epoch;
+
+static void chan_init(kchan *e)
+{
+    kobj_init(&e->o, CORAL_KIND_CHANNEL);
+    lib_list_init(&e->queue);
+}
+
+int32_t chan_new(kchan **a, kchan **b)
+{
+    *a = *b = NULL;
+    kchan *x = sys_alloc(sizeof *x), *y = sys_alloc(sizeof *y);
+    if (!x || !y) {
+        sys_free(x);
+        sys_free(y);
+        return CORAL_ENOMEM;
+    }
+    chan_init(x);
+    chan_init(y);
+    x->peer = y;
+    y->peer = x;
+    *a = x;
+    *b = y;
+    return 0;
+}
+
+bool chan_ready(const kchan *e)
+{
+    return !lib_list_empty(&e->queue) || !e->peer;
+}
+
+static void msg_free(kmsg *m)
+{
+    for (uint32_t i = 0; i < m->nhandles; i++)
+        kobj_unref(m->handles[i]);
+    sys_free(m->handles);
+    sys_free(m->bytes);
+    sys_free(m);
+}
+
+/* Whether `target` is reachable from the channel ends among objs through
+ * "this end's queue holds that end". Depth-first, with the stack threaded
+ * through the ends themselves (no allocation, no recursion). */
+static bool reaches(kobj *const *objs, uint32_t count, kchan *target)
+{
+    uint64_t mark = ++scan_epoch;
+    kchan *stack = NULL;
+    for (uint32_t i = 0; i < count; i++) {
+        if (objs[i]->kind != CORAL_KIND_CHANNEL)
+            continue;
+        kchan *x = (kchan *)objs[i];
+        if (x->scan_mark != mark) {
+            x->scan_mark = mark;
+            x->scan_next = stack;
+            stack = x;
+        }
+    }
+    while (stack) {
+        kchan *x = stack;
+        stack = x->scan_next;
+        if (x == target)
+            return true;
+        for (lib_list *n = x->queue.next; n != &x->queue; n = n->next) {
+            kmsg *m = LIB_CONTAINER_OF(n, kmsg, node);
+            for (uint32_t i = 0; i < m->nhandles; i++) {
+                if (m->handles[i]->kind != CORAL_KIND_CHANNEL)
+                    continue;
+                kchan *y = (kchan *)m->handles[i];
+                if (y->scan_mark != mark) {
+                    y->scan_mark = mark;
+                    y->scan_next = stack;
+                    stack = y;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+int32_t chan_check_send(kchan *e, kobj *const *objs, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++)
+        if (objs[i] == &e->o)
+            return CORAL_EINVAL;        /* an end cannot travel through itself */
+    if (!e->peer)
+        return CORAL_ECLOSED;
+    /* The message will be held by the peer: refuse it if the peer would
+     * then hold itself (directly, or through ends queued at ends...). */
+    if (reaches(objs, count, e->peer))
+        return CORAL_EINVAL;
+    if (e->peer->queued >= CORAL_CHANNEL_QUEUE_MAX)
+        return CORAL_ELIMIT;
+    return 0;
+}
+
+int32_t chan_send(kchan *e, const uint8_t *bytes, uint32_t len, kobj *const *objs,
+                  uint32_t count)
+{
+    kmsg *m = sys_alloc(sizeof *m);
+    if (!m)
+        return CORAL_ENOMEM;
+    if ((len && !(m->bytes = sys_alloc(len))) ||
+        (count && !(m->handles = sys_alloc(count * sizeof *m->handles)))) {
+        msg_free(m);
+        return CORAL_ENOMEM;
+    }
+    if (len)
+        lib_memcpy(m->bytes, bytes, len);
+    m->len = len;
+    for (uint32_t i = 0; i < count; i++) {
+        m->handles[i] = objs[i];
+        kobj_ref(objs[i]);
+    }
+    m->nhandles = count;
+    lib_list_init(&m->node);
+    lib_list_push_back(&e->peer->queue, &m->node);
+    e->peer->queued++;
+    sys_wake_all();
+    return 0;
+}
+
+kmsg *chan_peek(kchan *e)
+{
+    if (lib_list_empty(&e->queue))
+        return NULL;
+    return LIB_CONTAINER_OF(e->queue.next, kmsg, node);
+}
+
+void chan_pop(kchan *e)
+{
+    lib_list *n = lib_list_pop_front(&e->queue);
+    if (!n)
+        return;
+    e->queued--;
+    msg_free(LIB_CONTAINER_OF(n, kmsg, node));
+}
+
+void chan_destroy(kchan *e)
+{
+    if (e->peer)
+        e->peer->peer = NULL;       /* its receiver sees the end of the stream */
+    lib_list *n;
+    while ((n = lib_list_pop_front(&e->queue)))
+        lib_list_push_back(&pending, n);
+    sys_free(e);
+    sys_wake_all();
+    if (draining)
+        return;                     /* an outer chan_destroy releases them */
+    draining = true;
+    while ((n = lib_list_pop_front(&pending)))
+        msg_free(LIB_CONTAINER_OF(n, kmsg, node));
+    draining = false;
+}

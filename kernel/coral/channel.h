@@ -1,0 +1,75 @@
+/* kernel/coral/channel.h: channels, the kernel's message queues.
+ *
+ * A channel is two end objects (kind CORAL_KIND_CHANNEL), each the other's
+ * peer. A message sent on one end is queued at its peer, and received
+ * from there: bytes copied into the kernel, and handles that move with it
+ * (the message holds a reference on each of their objects while it is in
+ * flight). Each end is its own kernel object with its own reference count:
+ * it is closed when its last reference goes (handle entries, and messages
+ * carrying it). Closing an end frees the messages queued at it (releasing
+ * the objects they carry) and marks its peer closed; the peer pointer is
+ * weak, so a channel whose ends are both gone is gone entirely.
+ *
+ * Cycles: a message queued at end Q holds the ends it carries, whose own
+ * queues hold more ends, and so on. chan_send refuses a message that would
+ * make Q reachable from itself that way (chan_check_send), so ends that no
+ * handle table (or live component) reaches are always freed.
+ *
+ * Every function here runs with the big lock held (kernel/coral/sys.h). */
+#ifndef CORAL_CHANNEL_H
+#define CORAL_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/coral/kobj.h"
+#include "lib/list.h"
+
+typedef struct kmsg {
+    lib_list node;          /* in the receiving end's queue */
+    uint32_t len;
+    uint32_t nhandles;
+    kobj **handles;         /* nhandles objects, a reference each */
+    uint8_t *bytes;         /* len bytes (NULL when len is 0) */
+} kmsg;
+
+typedef struct kchan {
+    kobj o;
+    struct kchan *peer;     /* weak: NULL once the peer is closed */
+    lib_list queue;         /* kmsg.node, oldest first: messages to receive here */
+    uint32_t queued;
+    uint64_t scan_mark;     /* cycle check: last scan that reached this end */
+    struct kchan *scan_next;
+} kchan;
+
+/* A new channel: its two ends, one reference each (the caller's): 0 or
+ * CORAL_ENOMEM. */
+int32_t chan_new(kchan **a, kchan **b);
+
+/* Whether recv on `e` would not block: a message is queued, or the peer
+ * is closed. */
+bool chan_ready(const kchan *e);
+
+/* Checks that `objs` (count objects, taken from the caller's table) may
+ * move through `e`: 0, or CORAL_EINVAL (one of them is `e` itself, or its
+ * peer, or an end whose queues reach the peer: a cycle), CORAL_ECLOSED
+ * (the peer is closed), CORAL_ELIMIT (the peer's queue is full). */
+int32_t chan_check_send(kchan *e, kobj *const *objs, uint32_t count);
+
+/* Queues a message at e's peer after chan_check_send said yes: a copy of
+ * `len` bytes at `bytes`, and `objs` (the message takes a reference on
+ * each; the caller then closes its handles). 0 or CORAL_ENOMEM (nothing
+ * queued). */
+int32_t chan_send(kchan *e, const uint8_t *bytes, uint32_t len, kobj *const *objs,
+                  uint32_t count);
+
+/* The oldest message queued at `e`, left in place, or NULL. */
+kmsg *chan_peek(kchan *e);
+
+/* Removes the oldest message (from chan_peek) and frees it, dropping its
+ * references: the caller has taken its own on the objects it kept. */
+void chan_pop(kchan *e);
+
+/* Called by kobj_unref only. */
+void chan_destroy(kchan *e);
+
+#endif
