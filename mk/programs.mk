@@ -18,6 +18,8 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
+# IPC examples
+PROG_C_NAMES += pingpong pingpong_child
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
                 $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
                 $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
@@ -61,6 +63,7 @@ $(PROG_DIR)/obj/killer.o: $(PROG_DIR)/gen/forever_wasm.h
 $(PROG_DIR)/obj/killspin.o: $(PROG_DIR)/gen/spin_wasm.h
 $(PROG_DIR)/obj/startfn.o: $(patsubst $(PROG_DIR)/%.wasm,$(PROG_DIR)/gen/%_wasm.h,$(TEST_PROG_WATS))
 $(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h
+$(PROG_DIR)/obj/pingpong.o $(PROG_DIR)/obj/costs.o: $(PROG_DIR)/gen/pingpong_child_wasm.h
 
 # Rust: the SDK crate as an rlib, then each program as a cdylib.
 $(PROG_DIR)/rust/libcoral.rlib: sdk/rust/src/lib.rs
@@ -91,6 +94,6 @@ TEST_BUILD += $(PROG_WASMS)
 CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
     -m $(PROG_DIR)/hello_rust.wasm -m "$(PROG_DIR)/trap.wasm expect=trap" \
     -m $(PROG_DIR)/parent.wasm -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm \
-    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm
+    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm -m $(PROG_DIR)/pingpong.wasm
 RUN_ARGS += $(CORAL_RUN_MODULES)
 run: $(PROG_WASMS)
