@@ -12,9 +12,6 @@
 static lib_list pending = { &pending, &pending };
 static bool draining;
 
-/* Cycle check: the number of the current scan (64 bits: never wraps). */
-static uint64_t scan_epoch;
-
 static void chan_init(kchan *e)
 {
     kobj_init(&e->o, CORAL_KIND_CHANNEL);
@@ -53,56 +50,28 @@ static void msg_free(kmsg *m)
     sys_free(m);
 }
 
-/* Whether `target` is reachable from the channel ends among objs through
- * "this end's queue holds that end". Depth-first, with the stack threaded
- * through the ends themselves (no allocation, no recursion). */
-static bool reaches(kobj *const *objs, uint32_t count, kchan *target)
+/* How many of objs are channel ends. */
+static uint32_t count_ends(kobj *const *objs, uint32_t count)
 {
-    uint64_t mark = ++scan_epoch;
-    kchan *stack = NULL;
-    for (uint32_t i = 0; i < count; i++) {
-        if (objs[i]->kind != CORAL_KIND_CHANNEL)
-            continue;
-        kchan *x = (kchan *)objs[i];
-        if (x->scan_mark != mark) {
-            x->scan_mark = mark;
-            x->scan_next = stack;
-            stack = x;
-        }
-    }
-    while (stack) {
-        kchan *x = stack;
-        stack = x->scan_next;
-        if (x == target)
-            return true;
-        for (lib_list *n = x->queue.next; n != &x->queue; n = n->next) {
-            kmsg *m = LIB_CONTAINER_OF(n, kmsg, node);
-            for (uint32_t i = 0; i < m->nhandles; i++) {
-                if (m->handles[i]->kind != CORAL_KIND_CHANNEL)
-                    continue;
-                kchan *y = (kchan *)m->handles[i];
-                if (y->scan_mark != mark) {
-                    y->scan_mark = mark;
-                    y->scan_next = stack;
-                    stack = y;
-                }
-            }
-        }
-    }
-    return false;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < count; i++)
+        n += objs[i]->kind == CORAL_KIND_CHANNEL;
+    return n;
 }
 
 int32_t chan_check_send(kchan *e, kobj *const *objs, uint32_t count)
 {
-    for (uint32_t i = 0; i < count; i++)
-        if (objs[i] == &e->o)
-            return CORAL_EINVAL;        /* an end cannot travel through itself */
+    for (uint32_t i = 0; i < count; i++) {
+        if (objs[i]->kind != CORAL_KIND_CHANNEL)
+            continue;
+        const kchan *x = (const kchan *)objs[i];
+        if (x == e || (e->peer && x == e->peer))
+            return CORAL_EINVAL;        /* through itself, or queued at itself */
+        if (x->ends_queued)
+            return CORAL_ESTATE;        /* it holds ends: it could close a loop */
+    }
     if (!e->peer)
         return CORAL_ECLOSED;
-    /* The message will be held by the peer: refuse it if the peer would
-     * then hold itself (directly, or through ends queued at ends...). */
-    if (reaches(objs, count, e->peer))
-        return CORAL_EINVAL;
     if (e->peer->queued >= CORAL_CHANNEL_QUEUE_MAX)
         return CORAL_ELIMIT;
     return 0;
@@ -130,6 +99,7 @@ int32_t chan_send(kchan *e, const uint8_t *bytes, uint32_t len, kobj *const *obj
     lib_list_init(&m->node);
     lib_list_push_back(&e->peer->queue, &m->node);
     e->peer->queued++;
+    e->peer->ends_queued += count_ends(objs, count);
     sys_wake_all();
     return 0;
 }
@@ -146,8 +116,10 @@ void chan_pop(kchan *e)
     lib_list *n = lib_list_pop_front(&e->queue);
     if (!n)
         return;
+    kmsg *m = LIB_CONTAINER_OF(n, kmsg, node);
     e->queued--;
-    msg_free(LIB_CONTAINER_OF(n, kmsg, node));
+    e->ends_queued -= count_ends(m->handles, m->nhandles);
+    msg_free(m);
 }
 
 void chan_destroy(kchan *e)

@@ -11,9 +11,14 @@
  * weak, so a channel whose ends are both gone is gone entirely.
  *
  * Cycles: a message queued at end Q holds the ends it carries, whose own
- * queues hold more ends, and so on. chan_send refuses a message that would
- * make Q reachable from itself that way (chan_check_send), so ends that no
- * handle table (or live component) reaches are always freed.
+ * queues may hold more ends, and so on; a loop of such holds would keep
+ * its ends alive with no table reaching them. chan_check_send refuses to
+ * move an end that holds ends (messages carrying ends are queued at it):
+ * the send that would close a loop always moves such an end, because the
+ * end it moves already holds the next one of the loop (or, for a loop of
+ * one, is the peer itself, also refused). So ends that no handle table
+ * (or live component) reaches are always freed, and the check costs one
+ * counter per end moved.
  *
  * Every function here runs with the big lock held (kernel/coral/sys.h). */
 #ifndef CORAL_CHANNEL_H
@@ -37,8 +42,7 @@ typedef struct kchan {
     struct kchan *peer;     /* weak: NULL once the peer is closed */
     lib_list queue;         /* kmsg.node, oldest first: messages to receive here */
     uint32_t queued;
-    uint64_t scan_mark;     /* cycle check: last scan that reached this end */
-    struct kchan *scan_next;
+    uint32_t ends_queued;   /* channel ends carried by the messages queued here */
 } kchan;
 
 /* A new channel: its two ends, one reference each (the caller's): 0 or
@@ -51,8 +55,9 @@ bool chan_ready(const kchan *e);
 
 /* Checks that `objs` (count objects, taken from the caller's table) may
  * move through `e`: 0, or CORAL_EINVAL (one of them is `e` itself, or its
- * peer, or an end whose queues reach the peer: a cycle), CORAL_ECLOSED
- * (the peer is closed), CORAL_ELIMIT (the peer's queue is full). */
+ * peer), CORAL_ESTATE (one of them is an end holding ends: see Cycles),
+ * CORAL_ECLOSED (the peer is closed), CORAL_ELIMIT (the peer's queue is
+ * full). */
 int32_t chan_check_send(kchan *e, kobj *const *objs, uint32_t count);
 
 /* Queues a message at e's peer after chan_check_send said yes: a copy of

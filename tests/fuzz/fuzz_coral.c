@@ -14,7 +14,8 @@
  * FUZZ_TARGET=coral` runs it, tests/steps/15-os-asan replays
  * tests/fuzz/crashes/coral-* and a short seeded run from
  * tests/fuzz/coral-seeds/ (hand-made inputs that reach instantiation and
- * running components). FUZZ_CORAL_TRACE=1 prints each call's result. */
+ * running components, and one that uses channels). FUZZ_CORAL_TRACE=1
+ * prints each call's result. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include "host/sys.h"
 #include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
 #include "kernel/coral/component.h"
 #include "kernel/coral/coral.h"
 #include "kernel/coral/kobj.h"
@@ -117,7 +119,8 @@ static uint32_t size(input *in)
 
 static int known(int32_t rc)
 {
-    return rc >= 0 || (rc <= CORAL_EBADH && rc >= CORAL_EUNSUPPORTED);
+    return rc >= 0 || (rc <= CORAL_EBADH && rc >= CORAL_EUNSUPPORTED) ||
+           (rc <= CORAL_ETIMEDOUT && rc >= CORAL_ETOOBIG);      /* IPC */
 }
 
 /* Kills and waits for every component `root` made (started or not), so
@@ -144,10 +147,41 @@ static void end_children(kcomponent *root)
     }
 }
 
+/* ---- IPC: channels and wait ----
+ * Ops 242..255, so that inputs written before them keep their meaning.
+ * The fuzzer has one thread: a recv that would block is not made. */
+
+static bool would_block(coral_ctx *c, int32_t end)
+{
+    kobj *o;
+    sys_lock();
+    kcomponent *k = c->self->comp;
+    bool block = htab_get(&c->self->table, end, CORAL_KIND_CHANNEL, &o) == 0 &&
+                 !chan_ready((kchan *)o) && k && !comp_must_stop(k);
+    sys_unlock();
+    return block;
+}
+
+static int32_t ipc_call(input *in, coral_ctx *c, uint8_t op)
+{
+    switch (op % 4) {
+    case 0: return coral_channel_create(c, size(in));
+    case 1: { int32_t e = handle(in); uint32_t p = size(in), len = size(in), hp = size(in);
+              return coral_channel_send(c, e, p, len, hp, u8(in) % 66); }
+    case 2: { int32_t e = handle(in); uint32_t p = size(in), cap = size(in), hp = size(in);
+              uint32_t hcap = u8(in) % 66;
+              return would_block(c, e) ? 0 : coral_channel_recv(c, e, p, cap, hp, hcap); }
+    default: { uint32_t p = size(in), n = u8(in) % 66;
+               return coral_wait(c, p, n, u8(in) & 1 ? 0 : 100000); }
+    }
+}
+
 /* One call, chosen and fed by the input. */
 static int32_t one_call(input *in, coral_ctx *c, uint64_t *tokens)
 {
     uint8_t op = u8(in);
+    if (op >= 242)
+        return ipc_call(in, c, op);
     switch (op % 22) {
     case 0: return coral_vma_create(c, u8(in) & 1 ? u8(in) * 64u : size(in));
     case 1: return coral_vma_size(c, handle(in));
@@ -273,8 +307,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         bool dying = comp_must_stop(comp);
         int32_t rc = one_call(&in, c, tokens);
         if (trace)
-            fprintf(stderr, "fuzz_coral: instance %d op %d: %d%s\n", (int)(c - ctx), op % 22,
-                    (int)rc, c->trap ? " (trap)" : "");
+            fprintf(stderr, "fuzz_coral: instance %d op %s%d: %d%s\n", (int)(c - ctx),
+                    op >= 242 ? "ipc " : "", op >= 242 ? op % 4 : op % 22, (int)rc,
+                    c->trap ? " (trap)" : "");
         if (!known(rc) || (dying && rc != 0 && rc != CORAL_ESTATE)) {
             fprintf(stderr, "fuzz_coral: call %d returned %d\n", i, (int)rc);
             abort();

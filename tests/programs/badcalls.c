@@ -173,6 +173,20 @@ void _start(void)
     expect("channel_send(a handle twice)", coral_channel_send(ca, buf, 1, list, 2), CORAL_EINVAL);
     expect("channel_send(end through itself)", coral_channel_send(ca, buf, 1, &ca, 1), CORAL_EINVAL);
     expect("channel_send(end to itself)", coral_channel_send(ca, buf, 1, &cb, 1), CORAL_EINVAL);
+    int32_t more[2];
+    expect("channel_create(more)", coral_channel_create(more), 0);
+    expect("channel_send(an end)", coral_channel_send(more[0], buf, 1, &more[1], 1), CORAL_EINVAL);
+    int32_t spare[2];
+    expect("channel_create(spare)", coral_channel_create(spare), 0);
+    expect("channel_send(an end, to be held)", coral_channel_send(ca, buf, 1, &spare[0], 1), 0);
+    expect("channel_send(an end holding ends)", coral_channel_send(more[0], buf, 1, &cb, 1),
+           CORAL_ESTATE);
+    expect("channel_recv(an end)", coral_channel_recv(cb, buf, 1, list, 1), 1);
+    expect("channel_recv gave an end", coral_handle_kind(list[0]), CORAL_KIND_CHANNEL);
+    expect("handle_close(spare end)", coral_handle_close(list[0]), 0);
+    expect("handle_close(spare end 2)", coral_handle_close(spare[1]), 0);
+    expect("handle_close(more 0)", coral_handle_close(more[0]), 0);
+    expect("handle_close(more 1)", coral_handle_close(more[1]), 0);
     expect("wait(count 0)", coral_wait(ends, 0, 0), CORAL_EINVAL);
     expect("wait(count 65)", coral_wait(ends, CORAL_WAIT_MAX + 1, 0), CORAL_EINVAL);
     expect("wait(past memory)", coral_wait((const int32_t *)(memsize - 4), 2, 0), CORAL_EFAULT);
