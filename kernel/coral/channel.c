@@ -1,5 +1,6 @@
-/* kernel/coral/channel.c: channel ends, their message queues, the cycle
- * check on send, and the release of what closed ends held. */
+/* kernel/coral/channel.c: channel ends, their message queues, the rule
+ * that keeps ends from holding each other in a loop (chan_check_send), and
+ * the release of what closed ends held. */
 #include "kernel/coral/abi.h"
 #include "kernel/coral/channel.h"
 #include "kernel/coral/sys.h"
