@@ -47,8 +47,7 @@ static void msg_free(kmsg *m)
     for (uint32_t i = 0; i < m->nhandles; i++)
         kobj_unref(m->handles[i]);
     sys_free(m->handles);
-    sys_free(m->bytes);
-    sys_free(m);
+    sys_free(m);            /* the bytes with it */
 }
 
 /* How many of objs are channel ends. */
@@ -81,14 +80,16 @@ int32_t chan_check_send(kchan *e, kobj *const *objs, uint32_t count)
 int32_t chan_send(kchan *e, const uint8_t *bytes, uint32_t len, kobj *const *objs,
                   uint32_t count)
 {
-    kmsg *m = sys_alloc(sizeof *m);
+    /* One allocation for the head and the bytes: a message is one kmalloc
+     * in the common case of no handles. */
+    kmsg *m = sys_alloc(sizeof *m + len);
     if (!m)
         return CORAL_ENOMEM;
-    if ((len && !(m->bytes = sys_alloc(len))) ||
-        (count && !(m->handles = sys_alloc(count * sizeof *m->handles)))) {
-        msg_free(m);
+    if (count && !(m->handles = sys_alloc(count * sizeof *m->handles))) {
+        sys_free(m);
         return CORAL_ENOMEM;
     }
+    m->bytes = (uint8_t *)(m + 1);
     if (len)
         lib_memcpy(m->bytes, bytes, len);
     m->len = len;

@@ -34,7 +34,7 @@ typedef struct kmsg {
     uint32_t len;
     uint32_t nhandles;
     kobj **handles;         /* nhandles objects, a reference each */
-    uint8_t *bytes;         /* len bytes (NULL when len is 0) */
+    uint8_t *bytes;         /* len bytes, right after this head */
 } kmsg;
 
 typedef struct kchan {
