@@ -4,7 +4,9 @@
  * They exchange ROUNDS pings and pongs, the parent waiting with wait() on
  * its end and on the child's component; then a VMA moves to the child and
  * back (the parent's handle is gone meanwhile), and the parent says bye
- * and waits until its end sees the child's end closed. */
+ * and waits until its end sees the child's end closed. Last, a second
+ * child that is never sent anything blocks in channel_recv: a wait with
+ * a timeout times out, and a kill ends the child's recv. */
 #include <coral.h>
 #include "pingpong_child_wasm.h"
 
@@ -137,4 +139,26 @@ void _start(void)
     if ((rc = coral_channel_recv(end, buf, sizeof buf, handles, 4)) != CORAL_ECLOSED)
         fail("pingpong: recv after the child ended is not CORAL_ECLOSED", rc);
     coral_puts("pingpong: the child exited and its end closed");
+
+    /* A child blocked in recv: the wait times out; a kill ends it. */
+    if ((rc = coral_channel_create(ends)) < 0)
+        fail("pingpong: channel_create failed", rc);
+    int32_t quiet = start_child(ends[1]);
+    coral_handle_close(ends[1]);
+    int32_t both[2] = { quiet, ends[0] };
+    int64_t t0 = coral_time();
+    if ((rc = coral_wait(both, 2, 20 * 1000 * 1000)) != CORAL_ETIMEDOUT)
+        fail("pingpong: the wait on a silent child did not time out", rc);
+    if (coral_time() - t0 < 20 * 1000 * 1000)
+        fail("pingpong: the wait timed out early", -1);
+    if ((rc = coral_component_kill(quiet)) < 0)
+        fail("pingpong: component_kill failed", rc);
+    if ((rc = coral_wait(both, 2, -1)) != 0)
+        fail("pingpong: the killed child is not ready first", rc);
+    status = coral_component_wait(quiet);
+    if (!coral_status_killed(status))
+        fail("pingpong: the child blocked in recv was not killed", status);
+    if ((rc = coral_wait(&ends[0], 1, 0)) != 0)
+        fail("pingpong: the killed child's end is not closed", rc);
+    coral_puts("pingpong: a child blocked in recv was killed");
 }
