@@ -23,7 +23,7 @@ PROG_C_NAMES += pingpong pingpong_child
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
                 $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
                 $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
-                $(PROG_DIR)/killspin.wasm $(PROG_DIR)/startfn.wasm
+                $(PROG_DIR)/killspin.wasm $(PROG_DIR)/startfn.wasm $(PROG_DIR)/channel_rust.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -75,6 +75,11 @@ $(PROG_DIR)/hello_rust.wasm: programs/examples/hello_rust/src/lib.rs $(PROG_DIR)
 	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name hello_rust \
 	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
 
+# IPC: channels from Rust.
+$(PROG_DIR)/channel_rust.wasm: programs/examples/channel_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib
+	$(PROG_RUSTC) $(PROG_RSFLAGS) --crate-type cdylib --crate-name channel_rust \
+	    --extern coral=$(PROG_DIR)/rust/libcoral.rlib -L $(PROG_DIR)/rust $< -o $@
+
 # It embeds child.wasm with include_bytes!(env!("CHILD_WASM")).
 $(PROG_DIR)/parent_rust.wasm: programs/examples/parent_rust/src/lib.rs $(PROG_DIR)/rust/libcoral.rlib \
                               $(PROG_DIR)/child.wasm
@@ -94,6 +99,7 @@ TEST_BUILD += $(PROG_WASMS)
 CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
     -m $(PROG_DIR)/hello_rust.wasm -m "$(PROG_DIR)/trap.wasm expect=trap" \
     -m $(PROG_DIR)/parent.wasm -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm \
-    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm -m $(PROG_DIR)/pingpong.wasm
+    -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm -m $(PROG_DIR)/pingpong.wasm \
+    -m $(PROG_DIR)/channel_rust.wasm
 RUN_ARGS += $(CORAL_RUN_MODULES)
 run: $(PROG_WASMS)

@@ -123,6 +123,10 @@ pub enum Error {
     Limit,
     Trap,
     Unsupported,
+    // IPC
+    TimedOut,
+    Closed,
+    TooBig,
     /// A code this version of the crate does not know.
     Other(i32),
 }
@@ -144,6 +148,9 @@ impl Error {
             sys::CORAL_ELIMIT => Error::Limit,
             sys::CORAL_ETRAP => Error::Trap,
             sys::CORAL_EUNSUPPORTED => Error::Unsupported,
+            sys::CORAL_ETIMEDOUT => Error::TimedOut,
+            sys::CORAL_ECLOSED => Error::Closed,
+            sys::CORAL_ETOOBIG => Error::TooBig,
             c => Error::Other(c),
         }
     }
@@ -165,6 +172,9 @@ impl Error {
             Error::Limit => sys::CORAL_ELIMIT,
             Error::Trap => sys::CORAL_ETRAP,
             Error::Unsupported => sys::CORAL_EUNSUPPORTED,
+            Error::TimedOut => sys::CORAL_ETIMEDOUT,
+            Error::Closed => sys::CORAL_ECLOSED,
+            Error::TooBig => sys::CORAL_ETOOBIG,
             Error::Other(c) => c,
         }
     }
@@ -190,6 +200,7 @@ pub enum Kind {
     Instance,
     Console,
     IoCap,
+    Channel,
     Other(i32),
 }
 
@@ -224,6 +235,7 @@ impl Handle {
             sys::CORAL_KIND_INSTANCE => Kind::Instance,
             sys::CORAL_KIND_CONSOLE => Kind::Console,
             sys::CORAL_KIND_IOCAP => Kind::IoCap,
+            sys::CORAL_KIND_CHANNEL => Kind::Channel,
             k => Kind::Other(k),
         })
     }
@@ -376,6 +388,86 @@ impl Component {
     pub fn kill(&self) -> Result<()> {
         check(unsafe { sys::component_kill(self.raw()) }).map(|_| ())
     }
+}
+
+// ---- IPC: channels and wait ----
+
+typed_handle!(Channel, sys::CORAL_KIND_CHANNEL);
+
+/// Handles in one message, and in one wait (docs/api.md, "Limits").
+pub const MSG_HANDLES_MAX: usize = 64;
+
+impl Channel {
+    /// A new channel: its two ends.
+    pub fn create() -> Result<(Channel, Channel)> {
+        let mut ends = [0i32; 2];
+        check(unsafe { sys::channel_create(ends.as_mut_ptr()) })?;
+        Ok((Channel(Handle(ends[0])), Channel(Handle(ends[1]))))
+    }
+
+    /// Sends `data`, without handles. Never blocks.
+    pub fn send(&self, data: &[u8]) -> Result<()> {
+        check(unsafe {
+            sys::channel_send(self.raw(), data.as_ptr(), data.len() as u32, core::ptr::null(), 0)
+        })
+        .map(|_| ())
+    }
+
+    /// Sends `data` and moves `handles` with it: they leave this instance
+    /// when it is sent; when it is not, they come back with the error.
+    pub fn send_with<const N: usize>(&self, data: &[u8], handles: [Handle; N])
+                                     -> core::result::Result<(), ([Handle; N], Error)> {
+        let mut raw = [0i32; N];
+        for (r, h) in raw.iter_mut().zip(handles.iter()) {
+            *r = h.raw();
+        }
+        let rc = unsafe {
+            sys::channel_send(self.raw(), data.as_ptr(), data.len() as u32, raw.as_ptr(), N as u32)
+        };
+        match check(rc) {
+            Ok(_) => {
+                core::mem::forget(handles);     /* the kernel closed them */
+                Ok(())
+            }
+            Err(e) => Err((handles, e)),
+        }
+    }
+
+    /// Receives the oldest message, blocking while there is none and the
+    /// peer is open: its bytes into `buf`, its handles into `handles`
+    /// (the rest set to None). Returns the byte count. Fails with
+    /// `TooBig` (the message stays queued) when either does not fit, and
+    /// with `Closed` when nothing is queued and the peer is closed.
+    pub fn recv(&self, buf: &mut [u8], handles: &mut [Option<Handle>]) -> Result<usize> {
+        let hcap = handles.len().min(MSG_HANDLES_MAX);
+        let mut raw = [-1i32; MSG_HANDLES_MAX];
+        let n = check(unsafe {
+            sys::channel_recv(self.raw(), buf.as_mut_ptr(), buf.len() as u32, raw.as_mut_ptr(),
+                              hcap as u32)
+        })?;
+        for (i, slot) in handles.iter_mut().enumerate() {
+            *slot = if i < hcap && raw[i] >= 0 { Some(Handle(raw[i])) } else { None };
+        }
+        Ok(n as usize)
+    }
+}
+
+/// Waits until one of `handles` (channel ends, components) is ready, or
+/// `timeout_ns` passes (`None`: forever; `Some(0)`: just look): the index
+/// of the first ready one, or `Err(TimedOut)`.
+pub fn wait(handles: &[&Handle], timeout_ns: Option<u64>) -> Result<usize> {
+    if handles.len() > MSG_HANDLES_MAX {
+        return Err(Error::Invalid);
+    }
+    let mut raw = [0i32; MSG_HANDLES_MAX];
+    for (r, h) in raw.iter_mut().zip(handles) {
+        *r = h.raw();
+    }
+    let t = match timeout_ns {
+        None => -1,
+        Some(ns) => ns.min(i64::MAX as u64) as i64,
+    };
+    check(unsafe { sys::wait(raw.as_ptr(), handles.len() as u32, t) }).map(|i| i as usize)
 }
 
 /// Writes one line to the console.
