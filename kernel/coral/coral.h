@@ -71,4 +71,7 @@ int64_t coral_time(coral_ctx *c);
 int32_t coral_sleep(coral_ctx *c, int64_t ns);
 int32_t coral_yield(coral_ctx *c);
 
+int32_t coral_console_write(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t len);
+int32_t coral_console_read(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t cap);
+
 #endif
