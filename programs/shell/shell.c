@@ -1,7 +1,9 @@
 /* programs/shell/shell.c: an interactive shell on the console. Run as the
  * first program (`make shell`, or `build/coral run shell.wasm PROGRAMS...`):
  * it holds the boot handles, so it can list the boot modules and run them,
- * one component each, waiting for each to end. It echoes what is typed and
+ * one component each, waiting for each to end; a program it runs gets the
+ * console as its handle 0, and the shell reads no further than the end of
+ * the command line, so what follows is the program's. It echoes what is typed and
  * edits the line itself (the console gives raw bytes): backspace erases,
  * Ctrl-C drops the line, Ctrl-D on an empty line leaves.
  *
@@ -137,7 +139,9 @@ static int32_t run_module(uint32_t i)
     if (m < 0)
         return m;
     int32_t c = coral_component_create();
-    int32_t inst = c < 0 ? c : coral_component_add_instance(c, m, names[i], coral_strlen(names[i]), 0, 0);
+    int32_t console = CORAL_BOOT_CONSOLE;
+    int32_t inst = c < 0 ? c : coral_component_add_instance(c, m, names[i], coral_strlen(names[i]),
+                                                             &console, 1);
     coral_handle_close(m);
     int32_t rc = inst < 0 ? inst : coral_component_start(c, inst, "_start", 6);
     if (inst >= 0)
@@ -267,7 +271,7 @@ static int execute(const char *line, int32_t *status)
 
 static char line[LINE_MAX + 1];
 static uint32_t llen;
-static char in[64];
+static char in[1];         /* one byte at a time: see the header */
 
 static void prompt(void)
 {
