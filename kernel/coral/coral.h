@@ -71,6 +71,8 @@ int64_t coral_time(coral_ctx *c);
 int32_t coral_sleep(coral_ctx *c, int64_t ns);
 int32_t coral_yield(coral_ctx *c);
 
+int32_t coral_console_write(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t len);
+int32_t coral_console_read(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t cap);
 /* IPC: channels and wait (kernel/coral/channel.h, wait.h) */
 int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr);
 int32_t coral_channel_send(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t len,

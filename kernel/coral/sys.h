@@ -55,4 +55,11 @@ void sys_thread_kill(sys_thread *t);
 /* Writes bytes to the console, as they are. */
 void sys_console_write(const char *s, size_t len);
 
+/* Console input, without waiting: moves up to `cap` bytes typed so far
+ * into buf and returns how many; 0 when none is there yet (the arrival of
+ * more calls sys_wake_all); -1 at the end of input (the host's stdin
+ * closed; the kernel's serial line never ends) or when this machine has
+ * no console input. Called with the big lock held. */
+int sys_console_read(char *buf, size_t cap);
+
 #endif

@@ -11,15 +11,22 @@
  * kernel/thread.h); the kernel links it with kernel/coral/ when it starts
  * userboot. */
 #include "kernel/coral/sys.h"
+#include "kernel/kconsole.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
 #include "kernel/kwasm.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/waitq.h"
+#include "kernel/arch/x86_64/cpu.h"
 
 static waitq events;
 static int events_ready;
+/* A wake-up that came while nobody waited: an interrupt handler's
+ * (console input) may fall between a caller's check of its condition and
+ * its sys_wait, which must then not sleep. Only interrupts can come in
+ * between on one CPU with a kernel that is not preemptible. */
+static volatile int wake_pending;
 
 void *sys_alloc(size_t size)
 {
@@ -45,19 +52,20 @@ static waitq *queue(void)
 
 void sys_wait(uint64_t deadline_ns)
 {
-    if (!deadline_ns) {
-        waitq_wait(queue(), WAIT_FOREVER);
-        return;
-    }
+    bool on = irq_save();
     uint64_t now = time_ns();
-    if (now >= deadline_ns)
-        return;
-    waitq_wait(queue(), deadline_ns - now);
+    if (!wake_pending && (!deadline_ns || now < deadline_ns))
+        waitq_wait(queue(), deadline_ns ? deadline_ns - now : WAIT_FOREVER);
+    wake_pending = 0;
+    irq_restore(on);
 }
 
 void sys_wake_all(void)
 {
+    bool on = irq_save();
+    wake_pending = 1;
     waitq_wake_all(queue());
+    irq_restore(on);
 }
 
 uint64_t sys_time_ns(void)
@@ -84,4 +92,16 @@ void sys_thread_kill(sys_thread *t)
 void sys_console_write(const char *s, size_t len)
 {
     kprintf("%.*s", (int)len, s);
+}
+
+/* Input is turned on by the first read: until a program asks, the UART
+ * holds what is typed (and QEMU holds the rest). */
+int sys_console_read(char *buf, size_t cap)
+{
+    static int state;           /* 0: not yet, 1: on, -1: line 4 taken */
+    if (state == 0)
+        state = kconsole_input_init(sys_wake_all) ? 1 : -1;
+    if (state < 0)
+        return -1;
+    return (int)kconsole_read(buf, cap);
 }
