@@ -34,6 +34,9 @@
 #define CORAL_ELIMIT       (-12)  /* a table is full */
 #define CORAL_ETRAP        (-13)  /* instantiation trapped: a segment does not fit */
 #define CORAL_EUNSUPPORTED (-14)  /* not available here */
+/* devices; -15..-17 are the channels' */
+#define CORAL_EDENIED      (-18)  /* outside the I/O capability's grant, or the kernel's own */
+#define CORAL_EBUSY        (-19)  /* the interrupt line is taken */
 
 /* ---- handle kinds (coral_handle_kind) ---- */
 #define CORAL_KIND_VMA       1
@@ -42,6 +45,7 @@
 #define CORAL_KIND_INSTANCE  4
 #define CORAL_KIND_CONSOLE   5
 #define CORAL_KIND_IOCAP     6
+#define CORAL_KIND_IRQ       8
 
 /* ---- component status (coral_component_wait) ---- */
 #define CORAL_STATUS_EXITED  0x000   /* | exit code 0..255 */
@@ -95,6 +99,11 @@ typedef struct coral_bootinfo_module {
     uint32_t args_len;
 } coral_bootinfo_module;
 
+/* ---- what an I/O capability grants (coral_iocap_derive) ---- */
+#define CORAL_IO_PORTS 1     /* I/O ports, below 0x10000 */
+#define CORAL_IO_IRQ   2     /* ISA interrupt lines, below 16 */
+#define CORAL_IO_MEM   3     /* physical device memory, below 2^46 */
+
 /* ---- limits ---- */
 #define CORAL_VMA_MAX     (1u << 30)
 #define CORAL_LOG_MAX     65536u
@@ -143,6 +152,19 @@ CORAL_IMPORT("component_kill") int32_t coral_component_kill(int32_t component);
 CORAL_IMPORT("time") int64_t coral_time(void);
 CORAL_IMPORT("sleep") int32_t coral_sleep(int64_t ns);
 CORAL_IMPORT("yield") int32_t coral_yield(void);
+
+/* devices, through an I/O capability (docs/api.md, "Devices") */
+CORAL_IMPORT("iocap_derive")
+int32_t coral_iocap_derive(int32_t iocap, int32_t kind, uint64_t first, uint64_t count);
+CORAL_IMPORT("io_read8") int32_t coral_io_read8(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read16") int32_t coral_io_read16(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read32") int64_t coral_io_read32(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_write8") int32_t coral_io_write8(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write16") int32_t coral_io_write16(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write32") int32_t coral_io_write32(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("irq_create") int32_t coral_irq_create(int32_t iocap, int32_t line);
+CORAL_IMPORT("irq_wait") int32_t coral_irq_wait(int32_t irq);
+CORAL_IMPORT("vma_device") int32_t coral_vma_device(int32_t iocap, uint64_t phys, uint32_t size);
 
 /* ---- conveniences (no imports of their own) ---- */
 
