@@ -21,7 +21,8 @@ PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sle
 PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
                 $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
                 $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
-                $(PROG_DIR)/killspin.wasm $(PROG_DIR)/startfn.wasm
+                $(PROG_DIR)/killspin.wasm $(PROG_DIR)/startfn.wasm $(PROG_DIR)/conin.wasm \
+                $(PROG_DIR)/killread.wasm
 
 # Compile, then link with wasm-ld directly: clang's driver, when it
 # optimizes, runs binaryen's wasm-opt after linking if it finds one, which
@@ -58,6 +59,7 @@ $(PROG_DIR)/gen/%_wasm.h: $(PROG_DIR)/%.wasm
 
 $(PROG_DIR)/obj/parent.o: $(PROG_DIR)/gen/child_wasm.h
 $(PROG_DIR)/obj/killer.o: $(PROG_DIR)/gen/forever_wasm.h
+$(PROG_DIR)/obj/killread.o: $(PROG_DIR)/gen/reader_wasm.h
 $(PROG_DIR)/obj/killspin.o: $(PROG_DIR)/gen/spin_wasm.h
 $(PROG_DIR)/obj/startfn.o: $(patsubst $(PROG_DIR)/%.wasm,$(PROG_DIR)/gen/%_wasm.h,$(TEST_PROG_WATS))
 $(PROG_DIR)/obj/twoinst.o: $(PROG_DIR)/gen/twoinst_lib_wasm.h $(PROG_DIR)/gen/twoinst_main_wasm.h

@@ -96,6 +96,46 @@ int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len)
     return leave((int32_t)len);
 }
 
+/* ---- the console ---- */
+
+int32_t coral_console_write(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!get(c, h, CORAL_KIND_CONSOLE, &rc))
+        return leave(rc);
+    if (!in_memory(c, ptr, len))
+        return leave(CORAL_EFAULT);
+    if (len > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
+    sys_console_write((const char *)c->mem + ptr, len);
+    return leave((int32_t)len);
+}
+
+int32_t coral_console_read(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t cap)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!get(c, h, CORAL_KIND_CONSOLE, &rc))
+        return leave(rc);
+    if (!in_memory(c, ptr, cap))
+        return leave(CORAL_EFAULT);
+    if (cap == 0 || cap > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
+    for (;;) {
+        int n = sys_console_read((char *)c->mem + ptr, cap);
+        if (n != 0)
+            return leave(n > 0 ? n : 0);        /* 0: the end of input */
+        if (comp_must_stop(c->self->comp)) {
+            c->trap = 1;
+            return leave(CORAL_ESTATE);
+        }
+        sys_wait(0);
+    }
+}
+
 void coral_exit(coral_ctx *c, int32_t code)
 {
     sys_lock();
@@ -463,6 +503,14 @@ static void h_component_start(coral_ctx *c, uint64_t *a)
 static void h_component_wait(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_wait(c, s32(a[0]))); }
 static void h_component_kill(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_kill(c, s32(a[0]))); }
 static void h_time(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_time(c); }
+static void h_console_write(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_console_write(c, (int32_t)a[0], u32(a[1]), u32(a[2])));
+}
+static void h_console_read(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_console_read(c, (int32_t)a[0], u32(a[1]), u32(a[2])));
+}
 static void h_sleep(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_sleep(c, (int64_t)a[0])); }
 static void h_yield(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_yield(c)); }
 
@@ -654,6 +702,9 @@ static const coral_fn fns[] = {
     { "time", "", "I", h_time },
     { "sleep", "I", "i", h_sleep },
     { "yield", "", "i", h_yield },
+    /* the console */
+    { "console_write", "iii", "i", h_console_write },
+    { "console_read", "iii", "i", h_console_read },
     /* devices */
     { "iocap_derive", "iiII", "i", h_iocap_derive },
     { "io_read8", "ii", "i", h_io_read8 },

@@ -71,6 +71,8 @@ int64_t coral_time(coral_ctx *c);
 int32_t coral_sleep(coral_ctx *c, int64_t ns);
 int32_t coral_yield(coral_ctx *c);
 
+int32_t coral_console_write(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t len);
+int32_t coral_console_read(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t cap);
 /* devices (kernel/coral/device.c) */
 int32_t coral_iocap_derive(coral_ctx *c, int32_t iocap, int32_t kind, uint64_t first,
                            uint64_t count);

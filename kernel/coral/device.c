@@ -140,17 +140,15 @@ int32_t kirq_wait(kirq *q, kcomponent *self)
             rc = CORAL_ESTATE;
             break;
         }
-        /* The check and the wait with handlers held off: an interrupt
-         * between them would wake nobody, and the line stays masked. */
-        int on = sys_irq_off();
         uint32_t n = __atomic_exchange_n(&q->pending, 0, __ATOMIC_RELAXED);
-        if (!n)
-            sys_wait(0);
-        sys_irq_on(on);
         if (n) {
             rc = n > INT32_MAX ? INT32_MAX : (int32_t)n;
             break;
         }
+        /* An interrupt between the check above and this wait is not
+         * lost: sys_wait returns at once after a sys_wake_all that found
+         * nobody waiting (kernel/coral/kernel/sys_kernel.c). */
+        sys_wait(0);
     }
     kobj_unref(&q->o);
     return rc;

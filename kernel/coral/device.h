@@ -65,7 +65,8 @@ int32_t dev_io_write(const kiocap *c, uint32_t port, int width, uint32_t value);
 
 /* Claims ISA line `line` for a new interrupt object: 0 and *out (one
  * reference, the caller's), or CORAL_EINVAL (line over 15), CORAL_EDENIED
- * (not granted by `c`; line 0, the timer's, or 2, the cascade),
+ * (not granted by `c`; line 0, the timer's, 2, the cascade, or 4, the
+ * console's),
  * CORAL_EBUSY, CORAL_ENOMEM, CORAL_EUNSUPPORTED. */
 int32_t kirq_new(const kiocap *c, int32_t line, kirq **out);
 

@@ -153,6 +153,11 @@ CORAL_IMPORT("time") int64_t coral_time(void);
 CORAL_IMPORT("sleep") int32_t coral_sleep(int64_t ns);
 CORAL_IMPORT("yield") int32_t coral_yield(void);
 
+/* the console */
+CORAL_IMPORT("console_write") int32_t coral_console_write(int32_t console, const void *ptr,
+                                                          uint32_t len);
+CORAL_IMPORT("console_read") int32_t coral_console_read(int32_t console, void *ptr, uint32_t cap);
+
 /* devices, through an I/O capability (docs/api.md, "Devices") */
 CORAL_IMPORT("iocap_derive")
 int32_t coral_iocap_derive(int32_t iocap, int32_t kind, uint64_t first, uint64_t count);

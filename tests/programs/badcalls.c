@@ -72,6 +72,8 @@ void _start(void)
     expect("component_start(77)", coral_component_start(77, 77, "_start", 6), CORAL_EBADH);
     expect("component_wait(77)", coral_component_wait(77), CORAL_EBADH);
     expect("component_kill(77)", coral_component_kill(77), CORAL_EBADH);
+    expect("console_write(77)", coral_console_write(77, buf, 1), CORAL_EBADH);
+    expect("console_read(77)", coral_console_read(77, buf, 1), CORAL_EBADH);
 
     /* Closed. */
     int32_t v = coral_vma_create(100);
@@ -93,6 +95,8 @@ void _start(void)
     expect("component_add_instance(c, vma)", coral_component_add_instance(c, v, "x", 1, 0, 0),
            CORAL_EKIND);
     expect("component_start(c, vma)", coral_component_start(c, v, "_start", 6), CORAL_EKIND);
+    expect("console_write(vma)", coral_console_write(v, buf, 1), CORAL_EKIND);
+    expect("console_read(vma)", coral_console_read(v, buf, 1), CORAL_EKIND);
 
     /* Outside this instance's memory, and outside the VMA. */
     expect("vma_read past memory", coral_vma_read(v, 0, (void *)(memsize - 4), 8), CORAL_EFAULT);

@@ -68,6 +68,7 @@ void _start(void)
     int32_t lines = coral_iocap_derive(ROOT, CORAL_IO_IRQ, 5, 2);
     expect("irq_create line 0 (the timer)", coral_irq_create(ROOT, 0), CORAL_EDENIED);
     expect("irq_create line 2 (the cascade)", coral_irq_create(ROOT, 2), CORAL_EDENIED);
+    expect("irq_create line 4 (the console)", coral_irq_create(ROOT, 4), CORAL_EDENIED);
     expect("irq_create line 16", coral_irq_create(ROOT, 16), CORAL_EINVAL);
     expect("irq_create line -1", coral_irq_create(ROOT, -1), CORAL_EINVAL);
     expect("irq_create outside a derived capability", coral_irq_create(lines, 7), CORAL_EDENIED);

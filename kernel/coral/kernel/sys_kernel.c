@@ -12,6 +12,7 @@
  * userboot. */
 #include "kernel/coral/abi.h"
 #include "kernel/coral/sys.h"
+#include "kernel/kconsole.h"
 #include "kernel/irq.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
@@ -27,6 +28,11 @@
 
 static waitq events;
 static int events_ready;
+/* A wake-up that came while nobody waited: an interrupt handler's
+ * (console input) may fall between a caller's check of its condition and
+ * its sys_wait, which must then not sleep. Only interrupts can come in
+ * between on one CPU with a kernel that is not preemptible. */
+static volatile int wake_pending;
 
 void *sys_alloc(size_t size)
 {
@@ -52,21 +58,22 @@ static waitq *queue(void)
 
 void sys_wait(uint64_t deadline_ns)
 {
-    if (!deadline_ns) {
-        waitq_wait(queue(), WAIT_FOREVER);
-        return;
-    }
+    bool on = irq_save();
     uint64_t now = time_ns();
-    if (now >= deadline_ns)
-        return;
-    waitq_wait(queue(), deadline_ns - now);
+    if (!wake_pending && (!deadline_ns || now < deadline_ns))
+        waitq_wait(queue(), deadline_ns ? deadline_ns - now : WAIT_FOREVER);
+    wake_pending = 0;
+    irq_restore(on);
 }
 
 /* Also called from interrupt handlers (kernel/coral/device.c): waking
  * takes the waiters off the queue under irq_save and never blocks. */
 void sys_wake_all(void)
 {
+    bool on = irq_save();
+    wake_pending = 1;
     waitq_wake_all(queue());
+    irq_restore(on);
 }
 
 uint64_t sys_time_ns(void)
@@ -93,6 +100,18 @@ void sys_thread_kill(sys_thread *t)
 void sys_console_write(const char *s, size_t len)
 {
     kprintf("%.*s", (int)len, s);
+}
+
+/* Input is turned on by the first read: until a program asks, the UART
+ * holds what is typed (and QEMU holds the rest). */
+int sys_console_read(char *buf, size_t cap)
+{
+    static int state;           /* 0: not yet, 1: on, -1: line 4 taken */
+    if (state == 0)
+        state = kconsole_input_init(sys_wake_all) ? 1 : -1;
+    if (state < 0)
+        return -1;
+    return (int)kconsole_read(buf, cap);
 }
 
 /* ---- devices ----
@@ -142,11 +161,13 @@ int32_t sys_io_write(uint32_t port, int width, uint32_t value)
     return 0;
 }
 
-/* Lines 0 (the PIT's, the timer) and 2 (the PIC's cascade) stay the
- * kernel's; the others are free until a driver or the kernel takes one. */
+/* Lines 0 (the PIT's, the timer), 2 (the PIC's cascade) and 4 (COM1's,
+ * console input: kernel/kconsole.c takes it on the first console_read)
+ * stay the kernel's; the others are free until a driver or the kernel
+ * takes one. */
 int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
 {
-    if (line == 0 || line == 2)
+    if (line == 0 || line == 2 || line == 4)
         return CORAL_EDENIED;
     queue();                /* made now, not first in a handler */
     bool on = irq_save();
@@ -160,8 +181,6 @@ int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
 void sys_irq_detach(int line) { irq_detach(line); }
 void sys_irq_mask(int line) { irq_mask(line); }
 void sys_irq_unmask(int line) { irq_unmask(line); }
-int sys_irq_off(void) { return irq_save(); }
-void sys_irq_on(int was_on) { irq_restore(was_on); }
 
 extern char _bss_end_phys[];
 

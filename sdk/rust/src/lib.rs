@@ -87,6 +87,10 @@ pub mod sys {
         pub fn sleep(ns: i64) -> i32;
         #[link_name = "yield"]
         pub fn yield_() -> i32;
+        #[link_name = "console_write"]
+        pub fn console_write(console: i32, ptr: *const u8, len: u32) -> i32;
+        #[link_name = "console_read"]
+        pub fn console_read(console: i32, ptr: *mut u8, cap: u32) -> i32;
     }
 
     // Devices (docs/api.md, "Devices"): raw calls only for now; the
@@ -293,6 +297,22 @@ typed_handle!(Vma, sys::CORAL_KIND_VMA);
 typed_handle!(Module, sys::CORAL_KIND_MODULE);
 typed_handle!(Component, sys::CORAL_KIND_COMPONENT);
 typed_handle!(Instance, sys::CORAL_KIND_INSTANCE);
+typed_handle!(Console, sys::CORAL_KIND_CONSOLE);
+
+impl Console {
+    /// Writes the bytes as they are (no newline added).
+    pub fn write(&self, data: &[u8]) -> Result<usize> {
+        check(unsafe { sys::console_write(self.raw(), data.as_ptr(), data.len() as u32) })
+            .map(|n| n as usize)
+    }
+
+    /// Waits for input; the bytes typed so far, up to `buf.len()`; 0 at
+    /// the end of input.
+    pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
+        check(unsafe { sys::console_read(self.raw(), buf.as_mut_ptr(), buf.len() as u32) })
+            .map(|n| n as usize)
+    }
+}
 
 impl Vma {
     /// A zeroed VMA of `size` bytes.
