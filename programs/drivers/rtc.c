@@ -32,20 +32,29 @@
 
 static int32_t ports;
 
+/* Port I/O cannot fail once the capability is right, but where there are
+ * no devices (`coral run` on Linux: CORAL_EUNSUPPORTED). */
+static int32_t io_check(int32_t rc)
+{
+    if (rc < 0) {
+        say("rtc: port I/O failed: error ");
+        say_i(rc);
+        say_end();
+        coral_exit(10);
+    }
+    return rc;
+}
+
 static uint32_t cmos_read(uint32_t reg)
 {
-    if (coral_io_write8(ports, RTC_INDEX, reg) < 0)
-        coral_exit(10);
-    int32_t v = coral_io_read8(ports, RTC_DATA);
-    if (v < 0)
-        coral_exit(11);
-    return (uint32_t)v;
+    io_check(coral_io_write8(ports, RTC_INDEX, reg));
+    return (uint32_t)io_check(coral_io_read8(ports, RTC_DATA));
 }
 
 static void cmos_write(uint32_t reg, uint32_t v)
 {
-    if (coral_io_write8(ports, RTC_INDEX, reg) < 0 || coral_io_write8(ports, RTC_DATA, v) < 0)
-        coral_exit(12);
+    io_check(coral_io_write8(ports, RTC_INDEX, reg));
+    io_check(coral_io_write8(ports, RTC_DATA, v));
 }
 
 static uint32_t bcd(uint32_t v, int binary)
