@@ -12,6 +12,7 @@
  *
  *   rtc: date YYYY-MM-DD hh:mm:ss UTC
  *   rtc: port 0x80 is outside its capability: denied
+ *   rtc: io_read8 takes N ns
  *   rtc: 32 periodic interrupts (64 Hz) in N ms, M wake-ups: rate ok
  *   rtc: line 8 is free again after close
  *
@@ -122,6 +123,15 @@ void _start(void)
         coral_exit(3);
     coral_puts("rtc: port 0x80 is outside its capability: denied");
 
+    /* What a port access costs, call included. */
+    int64_t c0 = coral_time();
+    for (int i = 0; i < 1000; i++)
+        io_check(coral_io_read8(ports, RTC_DATA));
+    say("rtc: io_read8 takes ");
+    say_u((uint64_t)(coral_time() - c0) / 1000);
+    say(" ns");
+    say_end();
+
     int32_t irq = coral_irq_create(lines, RTC_LINE);
     if (irq < 0) {
         say("rtc: irq_create: error ");
@@ -153,7 +163,9 @@ void _start(void)
              flagged == wakeups;
     say("rtc: ");
     say_u((uint64_t)total);
-    say(" periodic interrupts (64 Hz) in ");
+    say(" periodic interrupts (");
+    say_u(HZ);
+    say(" Hz) in ");
     say_u((uint64_t)ms);
     say(" ms, ");
     say_u((uint64_t)wakeups);
