@@ -7,13 +7,15 @@
  * It reads the date and time, then programs the clock's periodic
  * interrupt at 64 Hz and counts 32 of them through irq_wait, reading
  * register C after each one (which acknowledges it at the device), and
- * checks the rate against coral_time. Lines it prints (the kernel test
+ * checks the rate against coral_time; then that the line stays masked
+ * while the driver does not wait. Lines it prints (the kernel test
  * checks them):
  *
  *   rtc: date YYYY-MM-DD hh:mm:ss UTC
  *   rtc: port 0x80 is outside its capability: denied
  *   rtc: io_read8 takes N ns
  *   rtc: 32 periodic interrupts (64 Hz) in N ms, M wake-ups: rate ok
+ *   rtc: 100 ms later, irq_wait counted 1: the line stayed masked
  *   rtc: line 8 is free again after close
  *
  * Exit 0 when all went as expected, else the number of the failed step. */
@@ -155,8 +157,22 @@ void _start(void)
         flagged += (cmos_read(REG_C) & 0x40) != 0;   /* acknowledges it */
     }
     int64_t ms = (coral_time() - t0) / 1000000;
+
+    /* The kernel masked the line at the last interrupt and keeps it
+     * masked until the next irq_wait: over 100 ms (6 periods) at most one
+     * more interrupt gets counted (two, if the emulator stalls while one
+     * is on its way), not six. */
+    coral_sleep(100 * 1000 * 1000);
+    cmos_read(REG_C);
+    int32_t masked = coral_irq_wait(irq);
     cmos_write(REG_B, cmos_read(REG_B) & ~0x40u);
     cmos_read(REG_C);
+    say("rtc: 100 ms later, irq_wait counted ");
+    say_i(masked);
+    say(masked >= 1 && masked <= 2 ? ": the line stayed masked" : ": NOT masked");
+    say_end();
+    if (masked < 1 || masked > 2)
+        coral_exit(9);
     /* At most HZ a second (less a little for the first, which may come at
      * once); fewer when the emulator drops ticks under load. */
     int ok = ms >= (COUNT - 1) * 1000 / HZ * 9 / 10 && ms <= 20 * COUNT * 1000 / HZ &&
