@@ -130,11 +130,30 @@ int32_t kirq_new(const kiocap *c, int32_t line, kirq **out)
     return 0;
 }
 
+static int pending(kirq *q)
+{
+    return __atomic_load_n(&q->pending, __ATOMIC_RELAXED) != 0;
+}
+
+/* Unmasks the line, unless an interrupt is pending: that one has not been
+ * serviced yet, so the line stays masked until it has been consumed and
+ * the driver asks for the next. The second look closes the window where
+ * an interrupt comes between the first and the unmask (possible only when
+ * the line was unmasked already, by kirq_arm). */
+static void arm(kirq *q)
+{
+    if (pending(q))
+        return;
+    sys_irq_unmask(q->line);
+    if (pending(q))
+        sys_irq_mask(q->line);
+}
+
 int32_t kirq_wait(kirq *q, kcomponent *self)
 {
     int32_t rc;
     kobj_ref(&q->o);        /* another holder may close the last handle meanwhile */
-    sys_irq_unmask(q->line);
+    arm(q);
     for (;;) {
         if (self && comp_must_stop(self)) {
             rc = CORAL_ESTATE;
@@ -156,12 +175,12 @@ int32_t kirq_wait(kirq *q, kcomponent *self)
 
 void kirq_arm(kobj *o)
 {
-    sys_irq_unmask(((kirq *)o)->line);
+    arm((kirq *)o);
 }
 
 int kirq_ready(kobj *o)
 {
-    return __atomic_load_n(&((kirq *)o)->pending, __ATOMIC_RELAXED) != 0;
+    return pending((kirq *)o);
 }
 
 void kirq_destroy(kirq *q)

@@ -72,13 +72,15 @@ int32_t kirq_new(const kiocap *c, int32_t line, kirq **out);
 
 /* Unmasks the line, then blocks until an interrupt is pending, and
  * returns how many came since the last call (>= 1), or CORAL_ESTATE when
- * `self` (the caller's component) must stop meanwhile. */
+ * `self` (the caller's component) must stop meanwhile. When one is
+ * pending already, it returns at once and leaves the line masked. */
 int32_t kirq_wait(kirq *q, kcomponent *self);
 
 /* For a wait on several handles: kirq_arm unmasks the line as kirq_wait
- * does before it blocks; kirq_ready tells whether an interrupt is pending
- * (`o` must be a CORAL_KIND_IRQ object). The waiter is woken through
- * sys_wake_all, like every wait in kernel/coral/. */
+ * does before it blocks (not when an interrupt is pending); kirq_ready
+ * tells whether one is pending (`o` must be a CORAL_KIND_IRQ object). The
+ * waiter is woken through sys_wake_all, like every wait in kernel/coral/.
+ * After a wait reports the handle ready, irq_wait returns at once. */
 void kirq_arm(kobj *o);
 int kirq_ready(kobj *o);
 
