@@ -6,6 +6,8 @@
  * overlap) over plain memory. The kernel side runs in QEMU
  * (tests/steps/60-kernel-programs: programs/drivers/rtc.c and the
  * driver-side bad calls). */
+#include <pthread.h>
+#include <time.h>
 #include "kernel/coral/device.h"
 #include "tests/unit/os_fixture.h"
 
@@ -174,6 +176,73 @@ static void device_copy(void **state)
     }
 }
 
+/* An interrupt object made by hand (the host has no lines to attach):
+ * what the handler leaves, irq_wait consumes; a wake-up from another
+ * thread ends a wait; a kill ends it with CORAL_ESTATE; the last close
+ * destroys it. */
+static kirq *fake_irq(int32_t *h)
+{
+    sys_lock();
+    kirq *q = sys_alloc(sizeof *q);
+    assert_non_null(q);
+    kobj_init(&q->o, CORAL_KIND_IRQ);
+    q->line = 5;
+    *h = htab_add(&self->table, &q->o);
+    kobj_unref(&q->o);
+    sys_unlock();
+    assert_true(*h >= 0);
+    return q;
+}
+
+static void *interrupt_later(void *arg)
+{
+    kirq *q = arg;
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    sys_lock();
+    __atomic_add_fetch(&q->pending, 1, __ATOMIC_RELAXED);   /* as the handler does */
+    sys_wake_all();
+    sys_unlock();
+    return NULL;
+}
+
+static void *kill_later(void *arg)
+{
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    sys_lock();
+    comp_kill(arg);
+    sys_unlock();
+    return NULL;
+}
+
+static void interrupt_object(void **state)
+{
+    int32_t h;
+    kirq *q = fake_irq(&h);
+    assert_int_equal(coral_handle_kind(&ctx, h), CORAL_KIND_IRQ);
+    assert_false(kirq_ready(&q->o));
+    q->pending = 3;
+    assert_true(kirq_ready(&q->o));
+    assert_int_equal(coral_irq_wait(&ctx, h), 3);
+    assert_false(kirq_ready(&q->o));
+    /* Nothing pending: it blocks until another thread's interrupt. */
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, interrupt_later, q), 0);
+    assert_int_equal(coral_irq_wait(&ctx, h), 1);
+    pthread_join(t, NULL);
+    assert_int_equal(ctx.trap, 0);
+    /* Killed while it waits: it returns and the caller must unwind. */
+    assert_int_equal(pthread_create(&t, NULL, kill_later, comp), 0);
+    assert_int_equal(coral_irq_wait(&ctx, h), CORAL_ESTATE);
+    pthread_join(t, NULL);
+    assert_int_equal(ctx.trap, 1);
+    sys_lock();
+    assert_int_equal(htab_close(&self->table, h), 0);
+    sys_unlock();
+    assert_int_equal(kobj_live(CORAL_KIND_IRQ), 0);
+}
+
 /* A derived capability and an interrupt-less root go away with the table. */
 static void reclaim(void **state)
 {
@@ -192,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(interrupts, setup, teardown),
         cmocka_unit_test_setup_teardown(device_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(device_copy, setup, teardown),
+        cmocka_unit_test_setup_teardown(interrupt_object, setup, teardown),
         cmocka_unit_test_setup_teardown(reclaim, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
