@@ -1,5 +1,5 @@
-# mk/programs.mk: Wasm programs: programs/userboot, programs/examples and
-# tests/programs,
+# mk/programs.mk: Wasm programs: programs/userboot, programs/shell,
+# programs/examples and tests/programs,
 # in C (clang-19, sdk/include/coral.h) and Rust (Debian's rustc 1.63, the
 # crate in sdk/rust), into build/programs/*.wasm. Programs that embed other
 # programs (parent embeds child, twoinst embeds its two instances) get
@@ -18,7 +18,7 @@ PROG_RSFLAGS := --edition 2021 --target wasm32-unknown-unknown -C opt-level=s -C
 
 PROG_DIR     := $(BUILD)/programs
 PROG_C_NAMES := hello trap child parent twoinst twoinst_main twoinst_lib cpu sleeper
-PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm \
+PROG_WASMS   := $(PROG_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/userboot.wasm $(PROG_DIR)/shell.wasm \
                 $(PROG_DIR)/hello_rust.wasm $(PROG_DIR)/parent_rust.wasm $(PROG_DIR)/badcalls.wasm $(PROG_DIR)/costs.wasm \
                 $(PROG_DIR)/forever.wasm $(PROG_DIR)/killer.wasm $(PROG_DIR)/spin.wasm \
                 $(PROG_DIR)/killspin.wasm $(PROG_DIR)/startfn.wasm $(PROG_DIR)/conin.wasm \
@@ -33,6 +33,10 @@ $(PROG_DIR)/obj/%.o: programs/examples/%.c sdk/include/coral.h
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
 $(PROG_DIR)/obj/userboot.o: programs/userboot/userboot.c sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+$(PROG_DIR)/obj/shell.o: programs/shell/shell.c sdk/include/coral.h
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
@@ -96,6 +100,17 @@ CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
     -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm
 RUN_ARGS += $(CORAL_RUN_MODULES)
 run: $(PROG_WASMS)
+
+# `make shell`: the same kernel with the shell as the first program and the
+# examples as boot modules it can list and run; type in the terminal (exit
+# or Ctrl-D to leave).
+SHELL_RUN_MODULES = -m $(PROG_DIR)/shell.wasm -m $(PROG_DIR)/hello.wasm \
+    -m $(PROG_DIR)/hello_rust.wasm -m $(PROG_DIR)/trap.wasm -m $(PROG_DIR)/parent.wasm \
+    -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm -m $(PROG_DIR)/cpu.wasm \
+    -m $(PROG_DIR)/sleeper.wasm
+shell: deps $(PROG_WASMS)
+	@$(MAKE) --no-print-directory -s $(KERNEL_ELF)
+	@scripts/qemu-run -t 86400 $(SHELL_RUN_MODULES) $(KERNEL_ELF)
 
 # ---- devices: drivers (programs/drivers/) and their tests ----
 # Drivers get the root I/O capability from userboot (boot argument

@@ -65,13 +65,6 @@ static int starts_with(const char *s, const char *prefix)
     return 1;
 }
 
-static const char *const trap_names[] = {
-    "none", "unreachable", "out of bounds memory access", "out of bounds table access",
-    "integer divide by zero", "integer overflow", "invalid conversion to integer",
-    "undefined element", "uninitialized element", "indirect call type mismatch",
-    "null reference", "call stack exhausted", "host trap",
-};
-
 /* Appends how a component ended. */
 static void add_status(int32_t st)
 {
@@ -82,9 +75,8 @@ static void add_status(int32_t st)
         add("exited with ");
         add_int(coral_status_detail(st));
     } else if (coral_status_trapped(st)) {
-        int k = coral_status_detail(st);
         add("trapped (");
-        add(k < (int)(sizeof trap_names / sizeof trap_names[0]) ? trap_names[k] : "?");
+        add(coral_trap_name(coral_status_detail(st)));
         add(")");
     } else {
         add("killed");

@@ -74,6 +74,18 @@ static inline int coral_status_killed(int32_t s)  { return s >= 0 && (s & CORAL_
 /* The exit code of an EXITED status, the trap kind of a TRAPPED one. */
 static inline int coral_status_detail(int32_t s)  { return s & CORAL_STATUS_DETAIL; }
 
+/* The words a trap report uses for trap kind `k` ("?" for an unknown one). */
+static inline const char *coral_trap_name(int k)
+{
+    static const char *const names[] = {
+        "none", "unreachable", "out of bounds memory access", "out of bounds table access",
+        "integer divide by zero", "integer overflow", "invalid conversion to integer",
+        "undefined element", "uninitialized element", "indirect call type mismatch",
+        "null reference", "call stack exhausted", "host trap",
+    };
+    return k >= 0 && k < (int)(sizeof names / sizeof names[0]) ? names[k] : "?";
+}
+
 /* ---- userboot's handles ---- */
 #define CORAL_BOOT_CONSOLE 0   /* the console */
 #define CORAL_BOOT_IOCAP   1   /* the root I/O capability */
