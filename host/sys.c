@@ -13,6 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "host/sys.h"
+#include "kernel/coral/abi.h"
 #include "kernel/coral/sys.h"
 #include "wasm/platform.h"
 #include "wasm/wasm.h"
@@ -286,4 +287,42 @@ int sys_console_read(char *buf, size_t cap)
         return (int)n;
     }
     return in_eof ? -1 : 0;
+}
+
+/* Devices: a Linux process has none to give. Every device call of the
+ * coral module checks its capability and then fails here. */
+int32_t sys_io_read(uint32_t port, int width, uint32_t *value)
+{
+    (void)port;
+    (void)width;
+    *value = 0;
+    return CORAL_EUNSUPPORTED;
+}
+
+int32_t sys_io_write(uint32_t port, int width, uint32_t value)
+{
+    (void)port;
+    (void)width;
+    (void)value;
+    return CORAL_EUNSUPPORTED;
+}
+
+int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
+{
+    (void)line;
+    (void)fn;
+    (void)arg;
+    return CORAL_EUNSUPPORTED;
+}
+
+void sys_irq_detach(int line) { (void)line; }
+void sys_irq_mask(int line) { (void)line; }
+void sys_irq_unmask(int line) { (void)line; }
+
+int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out)
+{
+    (void)phys;
+    (void)size;
+    *out = NULL;
+    return CORAL_EUNSUPPORTED;
 }

@@ -120,3 +120,22 @@ SHELL_RUN_MODULES = -m $(PROG_DIR)/shell.wasm -m $(PROG_DIR)/hello.wasm \
 shell: deps $(PROG_WASMS)
 	@$(MAKE) --no-print-directory -s $(KERNEL_ELF)
 	@scripts/qemu-run -t 86400 $(SHELL_RUN_MODULES) $(KERNEL_ELF)
+
+# ---- devices: drivers (programs/drivers/) and their tests ----
+# Drivers get the root I/O capability from userboot (boot argument
+# `iocap`); tests/steps/60-kernel-programs runs them in QEMU.
+DRV_C_NAMES := rtc hpet
+DRV_WASMS   := $(DRV_C_NAMES:%=$(PROG_DIR)/%.wasm) $(PROG_DIR)/devbad.wasm \
+               $(PROG_DIR)/irqwait.wasm $(PROG_DIR)/irqkill.wasm
+
+$(DRV_C_NAMES:%=$(PROG_DIR)/obj/%.o): $(PROG_DIR)/obj/%.o: programs/drivers/%.c \
+                                      programs/drivers/line.h sdk/include/coral.h
+	@mkdir -p $(dir $@)
+	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
+
+$(PROG_DIR)/obj/devbad.o: programs/drivers/line.h
+$(PROG_DIR)/obj/irqkill.o: $(PROG_DIR)/gen/irqwait_wasm.h
+
+programs: $(DRV_WASMS)
+ALL        += $(DRV_WASMS)
+TEST_BUILD += $(DRV_WASMS)

@@ -26,6 +26,9 @@ enum {
     CORAL_ETIMEDOUT  = -15, /* wait: the time passed and no handle became ready */
     CORAL_ECLOSED    = -16, /* the channel's peer end is closed */
     CORAL_ETOOBIG    = -17, /* channel_recv: the next message does not fit the buffers */
+    /* devices (kernel/coral/device.c); -15..-17 are the channels' */
+    CORAL_EDENIED    = -18, /* outside what the I/O capability grants, or the kernel's own */
+    CORAL_EBUSY      = -19, /* the interrupt line is taken */
 };
 
 /* Handle kinds, as handle_kind() returns them. */
@@ -37,8 +40,8 @@ enum {
     CORAL_KIND_CONSOLE   = 5,
     CORAL_KIND_IOCAP     = 6,
     CORAL_KIND_CHANNEL   = 7,
-    /* planned: IRQ = 8 */
-    CORAL_KIND_COUNT     = 8
+    CORAL_KIND_IRQ       = 8,
+    CORAL_KIND_COUNT     = 9
 };
 
 /* Component status (component_wait): how it ended in bits 8..9, the
@@ -93,6 +96,18 @@ typedef struct coral_bootinfo_module {
     unsigned int args_off;  /* the rest of its command line */
     unsigned int args_len;
 } coral_bootinfo_module;
+
+/* What an I/O capability grants (iocap_derive's `kind`): a range of I/O
+ * ports, of ISA interrupt lines, or of physical device memory. The root
+ * capability grants all three whole. */
+enum {
+    CORAL_IO_PORTS = 1,     /* ports [first, first+count), below CORAL_IO_PORTS_END */
+    CORAL_IO_IRQ   = 2,     /* ISA lines [first, first+count), below CORAL_IO_IRQ_END */
+    CORAL_IO_MEM   = 3,     /* physical bytes [first, first+count), below CORAL_IO_MEM_END */
+};
+#define CORAL_IO_PORTS_END 0x10000ull
+#define CORAL_IO_IRQ_END   16ull
+#define CORAL_IO_MEM_END   (1ull << 46)
 
 /* Limits. */
 #define CORAL_VMA_MAX      (1u << 30)   /* bytes in one VMA */

@@ -4,6 +4,7 @@
 #include "kernel/coral/abi.h"
 #include "kernel/coral/channel.h"
 #include "kernel/coral/coral.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
 #include "kernel/coral/vma.h"
@@ -241,7 +242,7 @@ int32_t coral_vma_read(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uint
     vma *v = transfer(c, h, off, ptr, len, &rc);
     if (!v)
         return leave(rc);
-    lib_memmove(c->mem + ptr, v->bytes + off, len);
+    vma_load(v, off, c->mem + ptr, len);
     return leave((int32_t)len);
 }
 
@@ -253,7 +254,7 @@ int32_t coral_vma_write(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uin
     vma *v = transfer(c, h, off, ptr, len, &rc);
     if (!v)
         return leave(rc);
-    lib_memmove(v->bytes + off, c->mem + ptr, len);
+    vma_store(v, off, c->mem + ptr, len);
     return leave((int32_t)len);
 }
 
@@ -284,6 +285,8 @@ int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
         return leave(rc);
     if (!vma_in_bounds(v, off, len))
         return leave(CORAL_ERANGE);
+    if (v->device)
+        return leave(CORAL_EINVAL);    /* registers, not module bytes */
     if (!engine)
         return leave(CORAL_EUNSUPPORTED);
     kmodule *m;
@@ -709,6 +712,164 @@ static void h_wait(coral_ctx *c, uint64_t *a)
 }
 
 /* ---- end of IPC ---- */
+/* ---- devices (kernel/coral/device.c): the checked calls and their glue ---- */
+
+int32_t coral_iocap_derive(coral_ctx *c, int32_t iocap, int32_t kind, uint64_t first,
+                           uint64_t count)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *p = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!p)
+        return leave(rc);
+    kiocap *d;
+    if ((rc = iocap_derive(p, kind, first, count, &d)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &d->o);
+    kobj_unref(&d->o);
+    return leave(rc);
+}
+
+/* io_read8/16 and io_write*: the value (or 0), or an error. */
+static int64_t io_read(coral_ctx *c, int32_t iocap, uint32_t port, int width)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    uint32_t v;
+    rc = dev_io_read(k, port, width, &v);
+    sys_unlock();
+    return rc < 0 ? rc : (int64_t)v;
+}
+
+int32_t coral_io_read8(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return (int32_t)io_read(c, iocap, port, 1);
+}
+
+int32_t coral_io_read16(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return (int32_t)io_read(c, iocap, port, 2);
+}
+
+int64_t coral_io_read32(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return io_read(c, iocap, port, 4);
+}
+
+static int32_t io_write(coral_ctx *c, int32_t iocap, uint32_t port, int width, uint32_t value)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    return leave(dev_io_write(k, port, width, value));
+}
+
+int32_t coral_io_write8(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 1, value);
+}
+
+int32_t coral_io_write16(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 2, value);
+}
+
+int32_t coral_io_write32(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 4, value);
+}
+
+int32_t coral_irq_create(coral_ctx *c, int32_t iocap, int32_t line)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    /* Room first: a line claimed and then refused a handle would be
+     * claimed for nobody until the object went again. */
+    if ((rc = htab_reserve(&c->self->table)) < 0)
+        return leave(rc);
+    kirq *q;
+    if ((rc = kirq_new(k, line, &q)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &q->o);
+    kobj_unref(&q->o);
+    return leave(rc);
+}
+
+int32_t coral_irq_wait(coral_ctx *c, int32_t irq)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kirq *q = (kirq *)get(c, irq, CORAL_KIND_IRQ, &rc);
+    if (!q)
+        return leave(rc);
+    rc = kirq_wait(q, c->self->comp);
+    if (c->self->comp && comp_must_stop(c->self->comp))
+        c->trap = 1;
+    return leave(rc);
+}
+
+int32_t coral_vma_device(coral_ctx *c, int32_t iocap, uint64_t phys, uint32_t size)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    if ((rc = htab_reserve(&c->self->table)) < 0)
+        return leave(rc);
+    vma *v;
+    if ((rc = dev_vma_new(k, phys, size, &v)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &v->o);
+    kobj_unref(&v->o);
+    return leave(rc);
+}
+
+static void h_iocap_derive(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_iocap_derive(c, s32(a[0]), s32(a[1]), a[2], a[3]));
+}
+
+static void h_io_read8(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_io_read8(c, s32(a[0]), u32(a[1]))); }
+static void h_io_read16(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_io_read16(c, s32(a[0]), u32(a[1]))); }
+static void h_io_read32(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_io_read32(c, s32(a[0]), u32(a[1])); }
+
+static void h_io_write8(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write8(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_io_write16(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write16(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_io_write32(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write32(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_irq_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_irq_create(c, s32(a[0]), s32(a[1]))); }
+static void h_irq_wait(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_irq_wait(c, s32(a[0]))); }
+
+static void h_vma_device(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_vma_device(c, s32(a[0]), a[1], u32(a[2])));
+}
 
 struct coral_fn {
     const char *name;
@@ -747,6 +908,17 @@ static const coral_fn fns[] = {
     { "channel_send", "iiiii", "i", h_channel_send },
     { "channel_recv", "iiiii", "i", h_channel_recv },
     { "wait", "iiI", "i", h_wait },
+    /* devices */
+    { "iocap_derive", "iiII", "i", h_iocap_derive },
+    { "io_read8", "ii", "i", h_io_read8 },
+    { "io_read16", "ii", "i", h_io_read16 },
+    { "io_read32", "ii", "I", h_io_read32 },
+    { "io_write8", "iii", "i", h_io_write8 },
+    { "io_write16", "iii", "i", h_io_write16 },
+    { "io_write32", "iii", "i", h_io_write32 },
+    { "irq_create", "ii", "i", h_irq_create },
+    { "irq_wait", "i", "i", h_irq_wait },
+    { "vma_device", "iIi", "i", h_vma_device },
 };
 
 /* The host function of every coral import. A coral function acts only for

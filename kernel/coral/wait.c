@@ -3,6 +3,7 @@
  * wait_ready. */
 #include "kernel/coral/abi.h"
 #include "kernel/coral/channel.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/wait.h"
 
@@ -13,6 +14,9 @@ int32_t wait_ready(kobj *o)
         return chan_ready((const kchan *)o);
     case CORAL_KIND_COMPONENT:
         return ((const kcomponent *)o)->reclaimed;
+    case CORAL_KIND_IRQ:
+        kirq_arm(o);        /* waiting for it asks for the next one, as irq_wait does */
+        return kirq_ready(o);
     default:
         return CORAL_EKIND;
     }

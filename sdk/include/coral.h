@@ -38,6 +38,9 @@
 #define CORAL_ETIMEDOUT    (-15)  /* wait: the time passed, nothing became ready */
 #define CORAL_ECLOSED      (-16)  /* the channel's peer end is closed */
 #define CORAL_ETOOBIG      (-17)  /* channel_recv: the next message does not fit */
+/* devices; -15..-17 are the channels' */
+#define CORAL_EDENIED      (-18)  /* outside the I/O capability's grant, or the kernel's own */
+#define CORAL_EBUSY        (-19)  /* the interrupt line is taken */
 
 /* ---- handle kinds (coral_handle_kind) ---- */
 #define CORAL_KIND_VMA       1
@@ -47,6 +50,7 @@
 #define CORAL_KIND_CONSOLE   5
 #define CORAL_KIND_IOCAP     6
 #define CORAL_KIND_CHANNEL   7
+#define CORAL_KIND_IRQ       8
 
 /* ---- component status (coral_component_wait) ---- */
 #define CORAL_STATUS_EXITED  0x000   /* | exit code 0..255 */
@@ -111,6 +115,11 @@ typedef struct coral_bootinfo_module {
     uint32_t args_off;   /* the rest of its command line */
     uint32_t args_len;
 } coral_bootinfo_module;
+
+/* ---- what an I/O capability grants (coral_iocap_derive) ---- */
+#define CORAL_IO_PORTS 1     /* I/O ports, below 0x10000 */
+#define CORAL_IO_IRQ   2     /* ISA interrupt lines, below 16 */
+#define CORAL_IO_MEM   3     /* physical device memory, below 2^46 */
 
 /* ---- limits ---- */
 #define CORAL_VMA_MAX     (1u << 30)
@@ -180,6 +189,19 @@ int32_t coral_channel_send(int32_t end, const void *ptr, uint32_t len, const int
 CORAL_IMPORT("channel_recv")
 int32_t coral_channel_recv(int32_t end, void *ptr, uint32_t cap, int32_t *handles, uint32_t hcap);
 CORAL_IMPORT("wait") int32_t coral_wait(const int32_t *handles, uint32_t count, int64_t timeout_ns);
+
+/* devices, through an I/O capability (docs/api.md, "Devices") */
+CORAL_IMPORT("iocap_derive")
+int32_t coral_iocap_derive(int32_t iocap, int32_t kind, uint64_t first, uint64_t count);
+CORAL_IMPORT("io_read8") int32_t coral_io_read8(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read16") int32_t coral_io_read16(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read32") int64_t coral_io_read32(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_write8") int32_t coral_io_write8(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write16") int32_t coral_io_write16(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write32") int32_t coral_io_write32(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("irq_create") int32_t coral_irq_create(int32_t iocap, int32_t line);
+CORAL_IMPORT("irq_wait") int32_t coral_irq_wait(int32_t irq);
+CORAL_IMPORT("vma_device") int32_t coral_vma_device(int32_t iocap, uint64_t phys, uint32_t size);
 
 /* ---- conveniences (no imports of their own) ---- */
 

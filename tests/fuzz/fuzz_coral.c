@@ -27,6 +27,7 @@
 #include "kernel/coral/channel.h"
 #include "kernel/coral/component.h"
 #include "kernel/coral/coral.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/kobj.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
@@ -120,7 +121,8 @@ static uint32_t size(input *in)
 static int known(int32_t rc)
 {
     return rc >= 0 || (rc <= CORAL_EBADH && rc >= CORAL_EUNSUPPORTED) ||
-           (rc <= CORAL_ETIMEDOUT && rc >= CORAL_ETOOBIG);      /* IPC */
+           (rc <= CORAL_ETIMEDOUT && rc >= CORAL_ETOOBIG) ||      /* IPC */
+           rc == CORAL_EDENIED || rc == CORAL_EBUSY;              /* devices */
 }
 
 /* Kills and waits for every component `root` made (started or not), so
@@ -182,7 +184,7 @@ static int32_t one_call(input *in, coral_ctx *c, uint64_t *tokens)
     uint8_t op = u8(in);
     if (op >= 242)
         return ipc_call(in, c, op);
-    switch (op % 22) {
+    switch (op % 24) {
     case 0: return coral_vma_create(c, u8(in) & 1 ? u8(in) * 64u : size(in));
     case 1: return coral_vma_size(c, handle(in));
     case 2: { int32_t h = handle(in); uint32_t off = size(in), p = size(in);
@@ -266,6 +268,31 @@ static int32_t one_call(input *in, coral_ctx *c, uint64_t *tokens)
         coral_yield(c);
         return rc;
     }
+    case 21: {
+        /* A capability from one of the caller's handles (the first
+         * instance starts with the root one), for a range near the ends. */
+        int32_t h = u8(in) & 1 ? 0 : handle(in), kind = (int32_t)(u8(in) % 5);
+        uint64_t first = u8(in) & 1 ? u8(in) : (uint64_t)u32(in) << (u8(in) % 24);
+        uint64_t count = u8(in) & 1 ? u8(in) : (uint64_t)u32(in) << (u8(in) % 24);
+        return coral_iocap_derive(c, h, kind, first, count);
+    }
+    case 22: {
+        /* A device call: on the host it fails, after its checks. */
+        int32_t h = u8(in) & 1 ? 0 : handle(in);
+        uint32_t port = u8(in) & 1 ? 0x70u + u8(in) % 4 : u32(in), value = u32(in) >> (u8(in) % 32);
+        uint64_t phys = (uint64_t)u32(in) << (u8(in) % 16);
+        switch (u8(in) % 9) {
+        case 0: return coral_io_read8(c, h, port);
+        case 1: return coral_io_read16(c, h, port);
+        case 2: { int64_t r = coral_io_read32(c, h, port); return r < 0 ? (int32_t)r : 0; }
+        case 3: return coral_io_write8(c, h, port, value);
+        case 4: return coral_io_write16(c, h, port, value);
+        case 5: return coral_io_write32(c, h, port, value);
+        case 6: return coral_irq_create(c, h, (int32_t)(int8_t)u8(in));
+        case 7: return coral_irq_wait(c, h);
+        default: return coral_vma_device(c, h, phys, size(in));
+        }
+    }
     default: {
         /* The next call runs out of memory after a few allocations. */
         sys_host_fail_after(u8(in) % 4);
@@ -298,6 +325,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
      * on every call must trap and fail with CORAL_ESTATE. */
     if (htab_add(&self[1]->table, &comp->o) != 0)
         abort();
+    /* The first one holds the root I/O capability (handle 0). */
+    kiocap *root = iocap_new_root();
+    if (!root || htab_add(&self[0]->table, &root->o) != 0)
+        abort();
+    kobj_unref(&root->o);
     sys_unlock();
     coral_ctx ctx[2] = { { self[0], mem0, MEM0, 0 }, { self[1], mem1, MEM1, 0 } };
     uint64_t tokens[8] = { 0 };
@@ -308,7 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         int32_t rc = one_call(&in, c, tokens);
         if (trace)
             fprintf(stderr, "fuzz_coral: instance %d op %s%d: %d%s\n", (int)(c - ctx),
-                    op >= 242 ? "ipc " : "", op >= 242 ? op % 4 : op % 22, (int)rc,
+                    op >= 242 ? "ipc " : "", op >= 242 ? op % 4 : op % 24, (int)rc,
                     c->trap ? " (trap)" : "");
         if (!known(rc) || (dying && rc != 0 && rc != CORAL_ESTATE)) {
             fprintf(stderr, "fuzz_coral: call %d returned %d\n", i, (int)rc);

@@ -42,6 +42,9 @@ static const struct { const char *name; long value; } numbers[] = {
     N(CORAL_BOOT_CONSOLE), N(CORAL_BOOT_IOCAP), N(CORAL_BOOT_INFO), N(CORAL_BOOT_MODULES),
     /* IPC */
     N(CORAL_ETIMEDOUT), N(CORAL_ECLOSED), N(CORAL_ETOOBIG), N(CORAL_KIND_CHANNEL),
+    /* devices */
+    N(CORAL_EDENIED), N(CORAL_EBUSY), N(CORAL_KIND_IRQ),
+    N(CORAL_IO_PORTS), N(CORAL_IO_IRQ), N(CORAL_IO_MEM),
 #undef N
 };
 

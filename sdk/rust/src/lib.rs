@@ -108,6 +108,39 @@ pub mod sys {
         #[link_name = "wait"]
         pub fn wait(handles: *const i32, count: u32, timeout_ns: i64) -> i32;
     }
+
+    // Devices (docs/api.md, "Devices"): raw calls only for now; the
+    // errors below come back as Error::Other(code).
+    pub const CORAL_EDENIED: i32 = -18;
+    pub const CORAL_EBUSY: i32 = -19;
+    pub const CORAL_KIND_IRQ: i32 = 8;
+    pub const CORAL_IO_PORTS: i32 = 1;
+    pub const CORAL_IO_IRQ: i32 = 2;
+    pub const CORAL_IO_MEM: i32 = 3;
+
+    #[link(wasm_import_module = "coral")]
+    extern "C" {
+        #[link_name = "iocap_derive"]
+        pub fn iocap_derive(iocap: i32, kind: i32, first: u64, count: u64) -> i32;
+        #[link_name = "io_read8"]
+        pub fn io_read8(iocap: i32, port: u32) -> i32;
+        #[link_name = "io_read16"]
+        pub fn io_read16(iocap: i32, port: u32) -> i32;
+        #[link_name = "io_read32"]
+        pub fn io_read32(iocap: i32, port: u32) -> i64;
+        #[link_name = "io_write8"]
+        pub fn io_write8(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "io_write16"]
+        pub fn io_write16(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "io_write32"]
+        pub fn io_write32(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "irq_create"]
+        pub fn irq_create(iocap: i32, line: i32) -> i32;
+        #[link_name = "irq_wait"]
+        pub fn irq_wait(irq: i32) -> i32;
+        #[link_name = "vma_device"]
+        pub fn vma_device(iocap: i32, phys: u64, size: u32) -> i32;
+    }
 }
 
 /// Why a call failed: the kernel's error codes.
