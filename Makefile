@@ -15,7 +15,7 @@ KERNEL_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missin
                  -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -nostdinc \
                  -isystem $(shell $(KERNEL_CC) -print-file-name=include)
 
-.PHONY: all deps test test-build run spec iso fuzz bench clean help
+.PHONY: all deps test test-build run shell spec iso fuzz bench clean help
 all:
 
 # Keep intermediate objects (make would delete them otherwise).
@@ -48,6 +48,7 @@ clean:
 
 help:
 	@echo "make run    build and boot the kernel in QEMU (serial on stdout)"
+	@echo "make shell  boot into the Coral shell (type help; exit to leave)"
 	@echo "make test   every test; ends with 'N passed, N failed'"
 	@echo "make spec   the WebAssembly spec suite, raw counts"
 	@echo "make iso    a GRUB rescue ISO for real machines"

@@ -1,7 +1,7 @@
 /* host/sys.c: the Linux side of kernel/coral/sys.h: malloc with a live
  * count, one pthread mutex as the big lock, one condition variable on the
  * monotonic clock as the wait queue, detached pthreads killed with a
- * signal, stdout. */
+ * signal, stdout, and stdin through a reader thread. */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "host/sys.h"
+#include "kernel/coral/abi.h"
 #include "kernel/coral/sys.h"
 #include "wasm/platform.h"
 #include "wasm/wasm.h"
@@ -229,4 +230,99 @@ void sys_console_write(const char *s, size_t len)
     }
     fwrite(s, 1, len, stdout);
     fflush(stdout);
+}
+
+/* ---- console input ----
+ * A thread started by the first read moves stdin into a buffer under the
+ * big lock and wakes the waiters; it waits while the buffer is full. */
+static char in_buf[4096];
+static size_t in_len;
+static bool in_started, in_eof;
+
+static void *stdin_reader(void *arg)
+{
+    (void)arg;
+    char b[1024];
+    for (;;) {
+        ssize_t n = read(0, b, sizeof b);
+        sys_lock();
+        if (n <= 0) {
+            in_eof = true;
+        } else {
+            for (ssize_t done = 0; done < n;) {
+                while (in_len == sizeof in_buf)
+                    sys_wait(0);
+                size_t k = sizeof in_buf - in_len;
+                if (k > (size_t)(n - done))
+                    k = (size_t)(n - done);
+                memcpy(in_buf + in_len, b + done, k);
+                in_len += k;
+                done += (ssize_t)k;
+                sys_wake_all();
+            }
+        }
+        sys_wake_all();
+        sys_unlock();
+        if (n <= 0)
+            return NULL;
+    }
+}
+
+int sys_console_read(char *buf, size_t cap)
+{
+    if (!in_started) {
+        pthread_t t;
+        in_started = true;
+        if (pthread_create(&t, NULL, stdin_reader, NULL) != 0)
+            in_eof = true;
+        else
+            pthread_detach(t);
+    }
+    if (in_len) {
+        size_t n = in_len < cap ? in_len : cap;
+        memcpy(buf, in_buf, n);
+        memmove(in_buf, in_buf + n, in_len - n);
+        in_len -= n;
+        sys_wake_all();             /* the reader may wait for room */
+        return (int)n;
+    }
+    return in_eof ? -1 : 0;
+}
+
+/* Devices: a Linux process has none to give. Every device call of the
+ * coral module checks its capability and then fails here. */
+int32_t sys_io_read(uint32_t port, int width, uint32_t *value)
+{
+    (void)port;
+    (void)width;
+    *value = 0;
+    return CORAL_EUNSUPPORTED;
+}
+
+int32_t sys_io_write(uint32_t port, int width, uint32_t value)
+{
+    (void)port;
+    (void)width;
+    (void)value;
+    return CORAL_EUNSUPPORTED;
+}
+
+int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
+{
+    (void)line;
+    (void)fn;
+    (void)arg;
+    return CORAL_EUNSUPPORTED;
+}
+
+void sys_irq_detach(int line) { (void)line; }
+void sys_irq_mask(int line) { (void)line; }
+void sys_irq_unmask(int line) { (void)line; }
+
+int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out)
+{
+    (void)phys;
+    (void)size;
+    *out = NULL;
+    return CORAL_EUNSUPPORTED;
 }

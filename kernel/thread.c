@@ -38,12 +38,62 @@ static void make_ready(thread *t)
     lib_list_push_back(&runq, &t->link);
 }
 
+/* Released Wasm-sized stacks kept for the next thread that wants one:
+ * committing 128 zeroed pages is most of what starting a component costs
+ * under TCG. A reused stack keeps its old bytes; nothing can read them:
+ * compiled Wasm code reads only the frame slots it wrote (locals are
+ * zeroed by the prologue) and kernel code likewise. Smaller stacks are
+ * cheap and go back at once, so tests of exact reclaim see them. */
+#define STACK_CACHE_MAX 4
+static vm_region *stack_cache[STACK_CACHE_MAX];
+static int nstack_cache;
+
+static void release_stack(vm_region *r)
+{
+    if (r && r->size == THREAD_STACK_WASM + PAGE_SIZE && nstack_cache < STACK_CACHE_MAX) {
+        r->name = "cached thread stack";
+        stack_cache[nstack_cache++] = r;
+        return;
+    }
+    vm_release(r);
+}
+
+/* A committed stack region of stack_size bytes plus the guard page below
+ * it, from the cache when one fits; NULL when memory runs out. */
+static vm_region *get_stack(uint64_t stack_size, const char *name)
+{
+    vm_region *r = 0;
+    bool on = irq_save();
+    if (stack_size == THREAD_STACK_WASM && nstack_cache > 0)
+        r = stack_cache[--nstack_cache];
+    irq_restore(on);
+    if (r) {
+        r->name = name;
+        return r;
+    }
+    r = vm_reserve(stack_size + PAGE_SIZE, name);
+    if (r && !vm_commit(r, PAGE_SIZE, stack_size, VM_READ | VM_WRITE)) {
+        vm_release(r);
+        return 0;
+    }
+    return r;
+}
+
+/* Gives the cached stacks back (for tests that count every frame). */
+void thread_stack_cache_drain(void)
+{
+    bool on = irq_save();
+    while (nstack_cache > 0)
+        vm_release(stack_cache[--nstack_cache]);
+    irq_restore(on);
+}
+
 static void reap(void)
 {
     while (!lib_list_empty(&zombies)) {
         thread *t = LIB_CONTAINER_OF(lib_list_pop_front(&zombies), thread, link);
         lib_list_remove(&t->all_link);
-        vm_release(t->stack);
+        release_stack(t->stack);
         kfree(t->fpu_block);
         kwasm_thread_free(t);
         kfree(t);
@@ -200,9 +250,9 @@ thread *thread_create(const char *name, void (*fn)(void *), void *arg, uint64_t 
     if (!t)
         return 0;
     lib_strlcpy(t->name, name, sizeof t->name);
-    t->stack = vm_reserve(stack_size + PAGE_SIZE, t->name);   /* + the guard page below */
-    if (!t->stack || !vm_commit(t->stack, PAGE_SIZE, stack_size, VM_READ | VM_WRITE) || !alloc_fpu(t)) {
-        vm_release(t->stack);
+    t->stack = get_stack(stack_size, t->name);
+    if (!t->stack || !alloc_fpu(t)) {
+        release_stack(t->stack);
         kfree(t);
         return 0;
     }

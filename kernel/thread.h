@@ -8,7 +8,7 @@
  * the next safe point (thread_safe_point(), thread_yield()).
  *
  * Each thread has its own stack in a virtual region, mapped up front, with
- * an unmapped guard page below it, and its own SIMD state (fpu.h), which
+ * an unmapped guard page below it (Wasm-sized stacks are reused), and its own SIMD state (fpu.h), which
  * is saved and restored only when a thread that uses it takes the CPU
  * from another that does. */
 #ifndef KERNEL_THREAD_H
@@ -66,6 +66,9 @@ void sched_init(void);
 /* A new ready thread running fn(arg) on a stack of `stack_size` bytes
  * (0: THREAD_STACK_DEFAULT); NULL when memory runs out. */
 thread *thread_create(const char *name, void (*fn)(void *), void *arg, uint64_t stack_size);
+/* Up to 4 released THREAD_STACK_WASM stacks are kept for reuse; this gives
+ * them back to the page allocator. */
+void thread_stack_cache_drain(void);
 
 thread *thread_current(void);
 void thread_yield(void);

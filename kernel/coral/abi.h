@@ -22,6 +22,13 @@ enum {
     CORAL_ELIMIT     = -12, /* a table is full (handles, instances) */
     CORAL_ETRAP      = -13, /* instantiation trapped: a segment does not fit */
     CORAL_EUNSUPPORTED = -14, /* not available in this build or on this machine */
+    /* IPC (channels, wait) */
+    CORAL_ETIMEDOUT  = -15, /* wait: the time passed and no handle became ready */
+    CORAL_ECLOSED    = -16, /* the channel's peer end is closed */
+    CORAL_ETOOBIG    = -17, /* channel_recv: the next message does not fit the buffers */
+    /* devices (kernel/coral/device.c); -15..-17 are the channels' */
+    CORAL_EDENIED    = -18, /* outside what the I/O capability grants, or the kernel's own */
+    CORAL_EBUSY      = -19, /* the interrupt line is taken */
 };
 
 /* Handle kinds, as handle_kind() returns them. */
@@ -32,8 +39,9 @@ enum {
     CORAL_KIND_INSTANCE  = 4,
     CORAL_KIND_CONSOLE   = 5,
     CORAL_KIND_IOCAP     = 6,
-    /* planned: CHANNEL = 7, IRQ = 8 */
-    CORAL_KIND_COUNT     = 7
+    CORAL_KIND_CHANNEL   = 7,
+    CORAL_KIND_IRQ       = 8,
+    CORAL_KIND_COUNT     = 9
 };
 
 /* Component status (component_wait): how it ended in bits 8..9, the
@@ -89,10 +97,27 @@ typedef struct coral_bootinfo_module {
     unsigned int args_len;
 } coral_bootinfo_module;
 
+/* What an I/O capability grants (iocap_derive's `kind`): a range of I/O
+ * ports, of ISA interrupt lines, or of physical device memory. The root
+ * capability grants all three whole. */
+enum {
+    CORAL_IO_PORTS = 1,     /* ports [first, first+count), below CORAL_IO_PORTS_END */
+    CORAL_IO_IRQ   = 2,     /* ISA lines [first, first+count), below CORAL_IO_IRQ_END */
+    CORAL_IO_MEM   = 3,     /* physical bytes [first, first+count), below CORAL_IO_MEM_END */
+};
+#define CORAL_IO_PORTS_END 0x10000ull
+#define CORAL_IO_IRQ_END   16ull
+#define CORAL_IO_MEM_END   (1ull << 46)
+
 /* Limits. */
 #define CORAL_VMA_MAX      (1u << 30)   /* bytes in one VMA */
 #define CORAL_LOG_MAX      65536u       /* bytes in one log record */
 #define CORAL_HANDLES_MAX  4096u        /* entries in one handle table */
 #define CORAL_NAME_MAX     256u         /* bytes in an instance or export name */
+/* IPC (channels, wait) */
+#define CORAL_MSG_BYTES_MAX     65536u  /* bytes in one channel message */
+#define CORAL_MSG_HANDLES_MAX   64u     /* handles in one channel message */
+#define CORAL_CHANNEL_QUEUE_MAX 64u     /* messages queued at one end */
+#define CORAL_WAIT_MAX          64u     /* handles in one wait */
 
 #endif

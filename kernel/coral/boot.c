@@ -3,6 +3,7 @@
 #include "kernel/coral/abi.h"
 #include "kernel/coral/boot.h"
 #include "kernel/coral/coral.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/kmodule.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/vma.h"
@@ -140,7 +141,8 @@ int32_t coral_boot_start(const uint8_t *bytes, size_t len, unsigned flags, const
     if (rc >= 0)
         err->message[0] = 0;    /* a message only when compiling failed */
     kobj *console = kobj_new_plain(CORAL_KIND_CONSOLE);
-    kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
+    kiocap *root = iocap_new_root();
+    kobj *iocap = root ? &root->o : NULL;
     kobj **objs = NULL;
     uint32_t nobjs = 0;
     kcomponent *c = NULL;

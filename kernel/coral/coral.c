@@ -2,10 +2,13 @@
  * the table of host functions, and their Wasm-facing wrappers. */
 #include <stdarg.h>
 #include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
 #include "kernel/coral/coral.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
 #include "kernel/coral/vma.h"
+#include "kernel/coral/wait.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -93,6 +96,46 @@ int32_t coral_log(coral_ctx *c, uint32_t ptr, uint32_t len)
     if (!len || c->mem[ptr + len - 1] != '\n')
         sys_console_write("\n", 1);
     return leave((int32_t)len);
+}
+
+/* ---- the console ---- */
+
+int32_t coral_console_write(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t len)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!get(c, h, CORAL_KIND_CONSOLE, &rc))
+        return leave(rc);
+    if (!in_memory(c, ptr, len))
+        return leave(CORAL_EFAULT);
+    if (len > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
+    sys_console_write((const char *)c->mem + ptr, len);
+    return leave((int32_t)len);
+}
+
+int32_t coral_console_read(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t cap)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!get(c, h, CORAL_KIND_CONSOLE, &rc))
+        return leave(rc);
+    if (!in_memory(c, ptr, cap))
+        return leave(CORAL_EFAULT);
+    if (cap == 0 || cap > CORAL_LOG_MAX)
+        return leave(CORAL_EINVAL);
+    for (;;) {
+        int n = sys_console_read((char *)c->mem + ptr, cap);
+        if (n != 0)
+            return leave(n > 0 ? n : 0);        /* 0: the end of input */
+        if (comp_must_stop(c->self->comp)) {
+            c->trap = 1;
+            return leave(CORAL_ESTATE);
+        }
+        sys_wait(0);
+    }
 }
 
 void coral_exit(coral_ctx *c, int32_t code)
@@ -199,7 +242,7 @@ int32_t coral_vma_read(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uint
     vma *v = transfer(c, h, off, ptr, len, &rc);
     if (!v)
         return leave(rc);
-    lib_memmove(c->mem + ptr, v->bytes + off, len);
+    vma_load(v, off, c->mem + ptr, len);
     return leave((int32_t)len);
 }
 
@@ -211,7 +254,7 @@ int32_t coral_vma_write(coral_ctx *c, int32_t h, uint32_t off, uint32_t ptr, uin
     vma *v = transfer(c, h, off, ptr, len, &rc);
     if (!v)
         return leave(rc);
-    lib_memmove(v->bytes + off, c->mem + ptr, len);
+    vma_store(v, off, c->mem + ptr, len);
     return leave((int32_t)len);
 }
 
@@ -242,6 +285,8 @@ int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
         return leave(rc);
     if (!vma_in_bounds(v, off, len))
         return leave(CORAL_ERANGE);
+    if (v->device)
+        return leave(CORAL_EINVAL);    /* registers, not module bytes */
     if (!engine)
         return leave(CORAL_EUNSUPPORTED);
     kmodule *m;
@@ -460,8 +505,371 @@ static void h_component_start(coral_ctx *c, uint64_t *a)
 static void h_component_wait(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_wait(c, s32(a[0]))); }
 static void h_component_kill(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_component_kill(c, s32(a[0]))); }
 static void h_time(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_time(c); }
+static void h_console_write(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_console_write(c, (int32_t)a[0], u32(a[1]), u32(a[2])));
+}
+static void h_console_read(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_console_read(c, (int32_t)a[0], u32(a[1]), u32(a[2])));
+}
 static void h_sleep(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_sleep(c, (int64_t)a[0])); }
 static void h_yield(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_yield(c)); }
+
+/* ---- IPC: channels and wait ----
+ * The checked calls (kernel/coral/channel.c holds the object,
+ * kernel/coral/wait.c readiness), then their glue. Handle arrays in the
+ * caller's memory are little-endian i32s. */
+
+static int32_t get_i32(const coral_ctx *c, uint32_t ptr)
+{
+    const uint8_t *p = c->mem + ptr;
+    return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                     (uint32_t)p[3] << 24);
+}
+
+static void put_i32(coral_ctx *c, uint32_t ptr, int32_t v)
+{
+    uint8_t *p = c->mem + ptr;
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)((uint32_t)v >> (8 * i));
+}
+
+/* Whether the caller must unwind after a blocking call (killed, exited). */
+static int must_stop(coral_ctx *c)
+{
+    kcomponent *k = c->self->comp;
+    if (k && !comp_must_stop(k))
+        return 0;
+    c->trap = 1;
+    return 1;
+}
+
+int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr)
+{
+    kchan *a, *b;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (!in_memory(c, ends_ptr, 8))
+        return leave(CORAL_EFAULT);
+    int32_t rc = chan_new(&a, &b);
+    if (rc < 0)
+        return leave(rc);
+    int32_t ha = htab_add(&c->self->table, &a->o), hb = CORAL_ENOMEM;
+    if (ha >= 0 && (hb = htab_add(&c->self->table, &b->o)) < 0)
+        htab_close(&c->self->table, ha);
+    kobj_unref(&a->o);      /* the table holds them now, or nobody does */
+    kobj_unref(&b->o);
+    if (ha < 0 || hb < 0)
+        return leave(ha < 0 ? ha : hb);
+    put_i32(c, ends_ptr, ha);
+    put_i32(c, ends_ptr + 4, hb);
+    return leave(0);
+}
+
+int32_t coral_channel_send(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t len,
+                           uint32_t handles_ptr, uint32_t count)
+{
+    int32_t rc;
+    kobj *objs[CORAL_MSG_HANDLES_MAX];
+    int32_t hs[CORAL_MSG_HANDLES_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kchan *e = (kchan *)get(c, end, CORAL_KIND_CHANNEL, &rc);
+    if (!e)
+        return leave(rc);
+    if (len > CORAL_MSG_BYTES_MAX || count > CORAL_MSG_HANDLES_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, ptr, len) || !in_memory(c, handles_ptr, count * 4))
+        return leave(CORAL_EFAULT);
+    for (uint32_t i = 0; i < count; i++) {
+        hs[i] = get_i32(c, handles_ptr + 4 * i);
+        if (!(objs[i] = get(c, hs[i], 0, &rc)))
+            return leave(rc);
+        for (uint32_t j = 0; j < i; j++)
+            if (hs[j] == hs[i])
+                return leave(CORAL_EINVAL);     /* a handle moves once */
+    }
+    if ((rc = chan_check_send(e, objs, count)) < 0)
+        return leave(rc);
+    if ((rc = chan_send(e, c->mem ? c->mem + ptr : NULL, len, objs, count)) < 0)
+        return leave(rc);
+    /* The message holds the objects now; the sender's entries go (and
+     * with them the tokens made from them). */
+    for (uint32_t i = 0; i < count; i++)
+        htab_close(&c->self->table, hs[i]);
+    return leave(0);
+}
+
+/* Installs message m's handles in the caller's table, all or none:
+ * 0 and their numbers in hs, or the table's error. */
+static int32_t install(coral_ctx *c, const kmsg *m, int32_t *hs)
+{
+    for (uint32_t i = 0; i < m->nhandles; i++) {
+        hs[i] = htab_add(&c->self->table, m->handles[i]);
+        if (hs[i] < 0) {
+            int32_t rc = hs[i];
+            while (i--)
+                htab_close(&c->self->table, hs[i]);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap,
+                           uint32_t handles_ptr, uint32_t hcap)
+{
+    int32_t rc;
+    int32_t hs[CORAL_MSG_HANDLES_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kchan *e = (kchan *)get(c, end, CORAL_KIND_CHANNEL, &rc);
+    if (!e)
+        return leave(rc);
+    if (hcap > CORAL_MSG_HANDLES_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, ptr, cap) || !in_memory(c, handles_ptr, hcap * 4))
+        return leave(CORAL_EFAULT);
+    kobj_ref(&e->o);        /* while it waits */
+    kmsg *m;
+    while (!(m = chan_peek(e))) {
+        if (!e->peer) {
+            rc = CORAL_ECLOSED;
+            goto out;
+        }
+        if (must_stop(c)) {
+            rc = CORAL_ESTATE;
+            goto out;
+        }
+        sys_wait(0);
+    }
+    if (m->len > cap || m->nhandles > hcap) {
+        rc = CORAL_ETOOBIG;     /* it stays queued */
+        goto out;
+    }
+    if ((rc = install(c, m, hs)) < 0)
+        goto out;
+    if (m->len)
+        lib_memcpy(c->mem + ptr, m->bytes, m->len);
+    for (uint32_t i = 0; i < hcap; i++)
+        put_i32(c, handles_ptr + 4 * i, i < m->nhandles ? hs[i] : -1);
+    rc = (int32_t)m->len;
+    chan_pop(e);
+out:
+    kobj_unref(&e->o);
+    return leave(rc);
+}
+
+int32_t coral_wait(coral_ctx *c, uint32_t handles_ptr, uint32_t count, int64_t timeout_ns)
+{
+    int32_t rc;
+    kobj *objs[CORAL_WAIT_MAX];
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    if (count == 0 || count > CORAL_WAIT_MAX)
+        return leave(CORAL_EINVAL);
+    if (!in_memory(c, handles_ptr, count * 4))
+        return leave(CORAL_EFAULT);
+    for (uint32_t i = 0; i < count; i++) {
+        if (!(objs[i] = get(c, get_i32(c, handles_ptr + 4 * i), 0, &rc)))
+            return leave(rc);
+        if ((rc = wait_ready(objs[i])) < 0)
+            return leave(rc);
+    }
+    /* Ours while we wait: the caller's entries may go meanwhile. */
+    for (uint32_t i = 0; i < count; i++)
+        kobj_ref(objs[i]);
+    uint64_t deadline = 0;
+    if (timeout_ns >= 0) {
+        deadline = sys_time_ns() + (uint64_t)timeout_ns;
+        if (!deadline)
+            deadline = 1;
+    }
+    rc = wait_any(objs, count, deadline, c->self->comp);
+    if (rc == CORAL_ESTATE)
+        must_stop(c);
+    for (uint32_t i = 0; i < count; i++)
+        kobj_unref(objs[i]);
+    return leave(rc);
+}
+
+static void h_channel_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_channel_create(c, u32(a[0]))); }
+
+static void h_channel_send(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_channel_send(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3]), u32(a[4])));
+}
+
+static void h_channel_recv(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_channel_recv(c, s32(a[0]), u32(a[1]), u32(a[2]), u32(a[3]), u32(a[4])));
+}
+
+static void h_wait(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_wait(c, u32(a[0]), u32(a[1]), (int64_t)a[2]));
+}
+
+/* ---- end of IPC ---- */
+/* ---- devices (kernel/coral/device.c): the checked calls and their glue ---- */
+
+int32_t coral_iocap_derive(coral_ctx *c, int32_t iocap, int32_t kind, uint64_t first,
+                           uint64_t count)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *p = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!p)
+        return leave(rc);
+    kiocap *d;
+    if ((rc = iocap_derive(p, kind, first, count, &d)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &d->o);
+    kobj_unref(&d->o);
+    return leave(rc);
+}
+
+/* io_read8/16 and io_write*: the value (or 0), or an error. */
+static int64_t io_read(coral_ctx *c, int32_t iocap, uint32_t port, int width)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    uint32_t v;
+    rc = dev_io_read(k, port, width, &v);
+    sys_unlock();
+    return rc < 0 ? rc : (int64_t)v;
+}
+
+int32_t coral_io_read8(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return (int32_t)io_read(c, iocap, port, 1);
+}
+
+int32_t coral_io_read16(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return (int32_t)io_read(c, iocap, port, 2);
+}
+
+int64_t coral_io_read32(coral_ctx *c, int32_t iocap, uint32_t port)
+{
+    return io_read(c, iocap, port, 4);
+}
+
+static int32_t io_write(coral_ctx *c, int32_t iocap, uint32_t port, int width, uint32_t value)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    return leave(dev_io_write(k, port, width, value));
+}
+
+int32_t coral_io_write8(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 1, value);
+}
+
+int32_t coral_io_write16(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 2, value);
+}
+
+int32_t coral_io_write32(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value)
+{
+    return io_write(c, iocap, port, 4, value);
+}
+
+int32_t coral_irq_create(coral_ctx *c, int32_t iocap, int32_t line)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    /* Room first: a line claimed and then refused a handle would be
+     * claimed for nobody until the object went again. */
+    if ((rc = htab_reserve(&c->self->table)) < 0)
+        return leave(rc);
+    kirq *q;
+    if ((rc = kirq_new(k, line, &q)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &q->o);
+    kobj_unref(&q->o);
+    return leave(rc);
+}
+
+int32_t coral_irq_wait(coral_ctx *c, int32_t irq)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kirq *q = (kirq *)get(c, irq, CORAL_KIND_IRQ, &rc);
+    if (!q)
+        return leave(rc);
+    rc = kirq_wait(q, c->self->comp);
+    if (c->self->comp && comp_must_stop(c->self->comp))
+        c->trap = 1;
+    return leave(rc);
+}
+
+int32_t coral_vma_device(coral_ctx *c, int32_t iocap, uint64_t phys, uint32_t size)
+{
+    int32_t rc;
+    if (!enter(c))
+        return leave(CORAL_ESTATE);
+    kiocap *k = (kiocap *)get(c, iocap, CORAL_KIND_IOCAP, &rc);
+    if (!k)
+        return leave(rc);
+    if ((rc = htab_reserve(&c->self->table)) < 0)
+        return leave(rc);
+    vma *v;
+    if ((rc = dev_vma_new(k, phys, size, &v)) < 0)
+        return leave(rc);
+    rc = htab_add(&c->self->table, &v->o);
+    kobj_unref(&v->o);
+    return leave(rc);
+}
+
+static void h_iocap_derive(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_iocap_derive(c, s32(a[0]), s32(a[1]), a[2], a[3]));
+}
+
+static void h_io_read8(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_io_read8(c, s32(a[0]), u32(a[1]))); }
+static void h_io_read16(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_io_read16(c, s32(a[0]), u32(a[1]))); }
+static void h_io_read32(coral_ctx *c, uint64_t *a) { a[0] = (uint64_t)coral_io_read32(c, s32(a[0]), u32(a[1])); }
+
+static void h_io_write8(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write8(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_io_write16(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write16(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_io_write32(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_io_write32(c, s32(a[0]), u32(a[1]), u32(a[2])));
+}
+
+static void h_irq_create(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_irq_create(c, s32(a[0]), s32(a[1]))); }
+static void h_irq_wait(coral_ctx *c, uint64_t *a) { a[0] = r32(coral_irq_wait(c, s32(a[0]))); }
+
+static void h_vma_device(coral_ctx *c, uint64_t *a)
+{
+    a[0] = r32(coral_vma_device(c, s32(a[0]), a[1], u32(a[2])));
+}
 
 struct coral_fn {
     const char *name;
@@ -492,6 +900,25 @@ static const coral_fn fns[] = {
     { "time", "", "I", h_time },
     { "sleep", "I", "i", h_sleep },
     { "yield", "", "i", h_yield },
+    /* the console */
+    { "console_write", "iii", "i", h_console_write },
+    { "console_read", "iii", "i", h_console_read },
+    /* IPC: channels and wait */
+    { "channel_create", "i", "i", h_channel_create },
+    { "channel_send", "iiiii", "i", h_channel_send },
+    { "channel_recv", "iiiii", "i", h_channel_recv },
+    { "wait", "iiI", "i", h_wait },
+    /* devices */
+    { "iocap_derive", "iiII", "i", h_iocap_derive },
+    { "io_read8", "ii", "i", h_io_read8 },
+    { "io_read16", "ii", "i", h_io_read16 },
+    { "io_read32", "ii", "I", h_io_read32 },
+    { "io_write8", "iii", "i", h_io_write8 },
+    { "io_write16", "iii", "i", h_io_write16 },
+    { "io_write32", "iii", "i", h_io_write32 },
+    { "irq_create", "ii", "i", h_irq_create },
+    { "irq_wait", "i", "i", h_irq_wait },
+    { "vma_device", "iIi", "i", h_vma_device },
 };
 
 /* The host function of every coral import. A coral function acts only for

@@ -71,4 +71,26 @@ int64_t coral_time(coral_ctx *c);
 int32_t coral_sleep(coral_ctx *c, int64_t ns);
 int32_t coral_yield(coral_ctx *c);
 
+int32_t coral_console_write(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t len);
+int32_t coral_console_read(coral_ctx *c, int32_t console, uint32_t ptr, uint32_t cap);
+/* IPC: channels and wait (kernel/coral/channel.h, wait.h) */
+int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr);
+int32_t coral_channel_send(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t len,
+                           uint32_t handles_ptr, uint32_t count);
+int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap,
+                           uint32_t handles_ptr, uint32_t hcap);
+int32_t coral_wait(coral_ctx *c, uint32_t handles_ptr, uint32_t count, int64_t timeout_ns);
+/* devices (kernel/coral/device.c) */
+int32_t coral_iocap_derive(coral_ctx *c, int32_t iocap, int32_t kind, uint64_t first,
+                           uint64_t count);
+int32_t coral_io_read8(coral_ctx *c, int32_t iocap, uint32_t port);
+int32_t coral_io_read16(coral_ctx *c, int32_t iocap, uint32_t port);
+int64_t coral_io_read32(coral_ctx *c, int32_t iocap, uint32_t port);
+int32_t coral_io_write8(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value);
+int32_t coral_io_write16(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value);
+int32_t coral_io_write32(coral_ctx *c, int32_t iocap, uint32_t port, uint32_t value);
+int32_t coral_irq_create(coral_ctx *c, int32_t iocap, int32_t line);
+int32_t coral_irq_wait(coral_ctx *c, int32_t irq);
+int32_t coral_vma_device(coral_ctx *c, int32_t iocap, uint64_t phys, uint32_t size);
+
 #endif

@@ -1,7 +1,9 @@
 /* kernel/coral/kobj.c: reference counts and the destroy dispatch of
  * kernel objects. */
 #include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
 #include "kernel/coral/component.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/kmodule.h"
 #include "kernel/coral/kobj.h"
 #include "kernel/coral/sys.h"
@@ -17,6 +19,8 @@ static const char *const kind_names[CORAL_KIND_COUNT] = {
     [CORAL_KIND_INSTANCE] = "instance",
     [CORAL_KIND_CONSOLE] = "console",
     [CORAL_KIND_IOCAP] = "iocap",
+    [CORAL_KIND_CHANNEL] = "channel",
+    [CORAL_KIND_IRQ] = "irq",
 };
 
 void kobj_init(kobj *o, int kind)
@@ -39,6 +43,8 @@ static void destroy(kobj *o)
     case CORAL_KIND_MODULE:    kmodule_destroy((kmodule *)o); break;
     case CORAL_KIND_COMPONENT: comp_destroy((kcomponent *)o); break;
     case CORAL_KIND_INSTANCE:  inst_destroy((kinstance *)o); break;
+    case CORAL_KIND_CHANNEL:   chan_destroy((kchan *)o); break;
+    case CORAL_KIND_IRQ:       kirq_destroy((kirq *)o); break;
     default:                   sys_free(o); break;
     }
 }

@@ -55,4 +55,41 @@ void sys_thread_kill(sys_thread *t);
 /* Writes bytes to the console, as they are. */
 void sys_console_write(const char *s, size_t len);
 
+/* Console input, without waiting: moves up to `cap` bytes typed so far
+ * into buf and returns how many; 0 when none is there yet (the arrival of
+ * more calls sys_wake_all); -1 at the end of input (the host's stdin
+ * closed; the kernel's serial line never ends) or when this machine has
+ * no console input. Called with the big lock held. */
+int sys_console_read(char *buf, size_t cap);
+
+/* ---- devices (kernel/coral/device.c) ----
+ * The kernel implements these over kernel/irq.c, port I/O and its page
+ * tables; on the host each returns CORAL_EUNSUPPORTED (or does nothing).
+ * The capability checks are device.c's; these refuse only what the kernel
+ * keeps for itself, with CORAL_EDENIED. */
+
+/* Port I/O of `width` bytes (1, 2, 4) at `port`: 0, or CORAL_EDENIED (a
+ * port of a device the kernel drives), CORAL_EUNSUPPORTED. */
+int32_t sys_io_read(uint32_t port, int width, uint32_t *value);
+int32_t sys_io_write(uint32_t port, int width, uint32_t value);
+
+/* Claims ISA line `line` (0..15) for fn(line, arg), which then runs in
+ * interrupt context, once per interrupt, before the end of interrupt; it
+ * may call sys_wake_all (a wake-up between a waiter's check and its
+ * sys_wait is not lost). The line is left masked. 0, or CORAL_EDENIED
+ * (the timer's line, the cascade, the console's), CORAL_EBUSY (taken),
+ * CORAL_EUNSUPPORTED. */
+int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg);
+/* Masks the line and gives it up: fn is not called any more. */
+void sys_irq_detach(int line);
+void sys_irq_mask(int line);
+void sys_irq_unmask(int line);
+
+/* Maps physical device memory [phys, phys+size) uncached for the kernel:
+ * 0 and *out, or CORAL_EDENIED (it overlaps RAM, the kernel's image or
+ * modules, or device registers the kernel drives), CORAL_ENOMEM,
+ * CORAL_EUNSUPPORTED. The mapping is never taken back (it costs only page
+ * tables and is not reachable from Wasm). */
+int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out);
+
 #endif

@@ -1,5 +1,6 @@
 /* kernel/coral/vma.c: VMAs. */
 #include "kernel/coral/abi.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/vma.h"
 #include "lib/string.h"
@@ -23,6 +24,36 @@ int32_t vma_new(uint32_t size, vma **out)
     return 0;
 }
 
+int32_t vma_new_device(uint8_t *map, uint32_t size, vma **out)
+{
+    *out = NULL;
+    vma *v = sys_alloc(sizeof *v);
+    if (!v)
+        return CORAL_ENOMEM;
+    v->bytes = map;
+    v->size = size;
+    v->device = true;
+    kobj_init(&v->o, CORAL_KIND_VMA);
+    *out = v;
+    return 0;
+}
+
+void vma_load(const vma *v, uint32_t off, uint8_t *dst, uint32_t len)
+{
+    if (v->device)
+        dev_copy(dst, false, v->bytes + off, true, len);
+    else
+        lib_memmove(dst, v->bytes + off, len);
+}
+
+void vma_store(vma *v, uint32_t off, const uint8_t *src, uint32_t len)
+{
+    if (v->device)
+        dev_copy(v->bytes + off, true, src, false, len);
+    else
+        lib_memmove(v->bytes + off, src, len);
+}
+
 int vma_in_bounds(const vma *v, uint32_t off, uint32_t len)
 {
     return (uint64_t)off + len <= v->size;
@@ -34,12 +65,16 @@ int32_t vma_copy(vma *src, vma *dst, uint32_t src_off, uint32_t dst_off, uint32_
         return CORAL_ERANGE;
     if (len > INT32_MAX)
         return CORAL_EINVAL;   /* cannot happen below CORAL_VMA_MAX; keeps the result >= 0 */
-    lib_memmove(dst->bytes + dst_off, src->bytes + src_off, len);
+    if (src->device || dst->device)
+        dev_copy(dst->bytes + dst_off, dst->device, src->bytes + src_off, src->device, len);
+    else
+        lib_memmove(dst->bytes + dst_off, src->bytes + src_off, len);
     return (int32_t)len;
 }
 
 void vma_destroy(vma *v)
 {
-    sys_free(v->bytes);
+    if (!v->device)
+        sys_free(v->bytes);
     sys_free(v);
 }

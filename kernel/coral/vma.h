@@ -5,6 +5,7 @@
 #ifndef CORAL_VMA_H
 #define CORAL_VMA_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "kernel/coral/kobj.h"
 
@@ -12,11 +13,22 @@ typedef struct vma {
     kobj o;
     uint32_t size;
     uint8_t *bytes;
+    bool device;        /* bytes is an uncached mapping of device memory
+                           (kernel/coral/device.c): reached only through
+                           vma_load, vma_store and vma_copy */
 } vma;
 
 /* A zeroed VMA of `size` bytes (1..CORAL_VMA_MAX): 0, or CORAL_EINVAL,
  * CORAL_ENOMEM. */
 int32_t vma_new(uint32_t size, vma **out);
+
+/* A VMA over `size` bytes of device memory mapped at `map` (the mapping
+ * stays when the VMA goes): 0, or CORAL_ENOMEM. */
+int32_t vma_new_device(uint8_t *map, uint32_t size, vma **out);
+
+/* Copies between VMA bytes [off, off+len) (in bounds) and plain memory. */
+void vma_load(const vma *v, uint32_t off, uint8_t *dst, uint32_t len);
+void vma_store(vma *v, uint32_t off, const uint8_t *src, uint32_t len);
 
 /* Whether [off, off+len) lies inside the VMA. */
 int vma_in_bounds(const vma *v, uint32_t off, uint32_t len);

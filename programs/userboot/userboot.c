@@ -9,6 +9,9 @@
  *   NAME.wasm expect=exit:N   must exit with N
  *   NAME.wasm expect=trap     must trap
  *   NAME.wasm expect=killed   must be killed
+ *
+ * A module whose arguments hold the word `iocap` (a driver) gets the root
+ * I/O capability as its handle 0; the others get nothing.
  */
 #include <coral.h>
 
@@ -62,13 +65,6 @@ static int starts_with(const char *s, const char *prefix)
     return 1;
 }
 
-static const char *const trap_names[] = {
-    "none", "unreachable", "out of bounds memory access", "out of bounds table access",
-    "integer divide by zero", "integer overflow", "invalid conversion to integer",
-    "undefined element", "uninitialized element", "indirect call type mismatch",
-    "null reference", "call stack exhausted", "host trap",
-};
-
 /* Appends how a component ended. */
 static void add_status(int32_t st)
 {
@@ -79,9 +75,8 @@ static void add_status(int32_t st)
         add("exited with ");
         add_int(coral_status_detail(st));
     } else if (coral_status_trapped(st)) {
-        int k = coral_status_detail(st);
         add("trapped (");
-        add(k < (int)(sizeof trap_names / sizeof trap_names[0]) ? trap_names[k] : "?");
+        add(coral_trap_name(coral_status_detail(st)));
         add(")");
     } else {
         add("killed");
@@ -120,6 +115,17 @@ static void read_string(uint32_t off, uint32_t n, char *dst, uint32_t cap)
     dst[n] = 0;
 }
 
+/* Whether the arguments `a` hold the word `w`. */
+static int has_word(const char *a, const char *w)
+{
+    uint32_t n = coral_strlen(w);
+    for (const char *p = a; *p; p++) {
+        if ((p == a || p[-1] == ' ') && starts_with(p, w) && (p[n] == 0 || p[n] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
 static int32_t start(uint32_t i)
 {
     int32_t m = coral_module_create((int32_t)mods[i].handle, 0, mods[i].size);
@@ -128,7 +134,9 @@ static int32_t start(uint32_t i)
     int32_t c = coral_component_create();
     if (c < 0)
         return c;
-    int32_t inst = coral_component_add_instance(c, m, names[i], coral_strlen(names[i]), 0, 0);
+    static const int32_t iocap[1] = { CORAL_BOOT_IOCAP };
+    uint32_t nh = has_word(args[i], "iocap") ? 1 : 0;
+    int32_t inst = coral_component_add_instance(c, m, names[i], coral_strlen(names[i]), iocap, nh);
     coral_handle_close(m);
     if (inst < 0)
         return inst;

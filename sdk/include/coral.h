@@ -34,6 +34,13 @@
 #define CORAL_ELIMIT       (-12)  /* a table is full */
 #define CORAL_ETRAP        (-13)  /* instantiation trapped: a segment does not fit */
 #define CORAL_EUNSUPPORTED (-14)  /* not available here */
+/* IPC (channels, wait) */
+#define CORAL_ETIMEDOUT    (-15)  /* wait: the time passed, nothing became ready */
+#define CORAL_ECLOSED      (-16)  /* the channel's peer end is closed */
+#define CORAL_ETOOBIG      (-17)  /* channel_recv: the next message does not fit */
+/* devices; -15..-17 are the channels' */
+#define CORAL_EDENIED      (-18)  /* outside the I/O capability's grant, or the kernel's own */
+#define CORAL_EBUSY        (-19)  /* the interrupt line is taken */
 
 /* ---- handle kinds (coral_handle_kind) ---- */
 #define CORAL_KIND_VMA       1
@@ -42,6 +49,8 @@
 #define CORAL_KIND_INSTANCE  4
 #define CORAL_KIND_CONSOLE   5
 #define CORAL_KIND_IOCAP     6
+#define CORAL_KIND_CHANNEL   7
+#define CORAL_KIND_IRQ       8
 
 /* ---- component status (coral_component_wait) ---- */
 #define CORAL_STATUS_EXITED  0x000   /* | exit code 0..255 */
@@ -70,6 +79,18 @@ static inline int coral_status_killed(int32_t s)  { return s >= 0 && (s & CORAL_
 /* The exit code of an EXITED status, the trap kind of a TRAPPED one. */
 static inline int coral_status_detail(int32_t s)  { return s & CORAL_STATUS_DETAIL; }
 
+/* The words a trap report uses for trap kind `k` ("?" for an unknown one). */
+static inline const char *coral_trap_name(int k)
+{
+    static const char *const names[] = {
+        "none", "unreachable", "out of bounds memory access", "out of bounds table access",
+        "integer divide by zero", "integer overflow", "invalid conversion to integer",
+        "undefined element", "uninitialized element", "indirect call type mismatch",
+        "null reference", "call stack exhausted", "host trap",
+    };
+    return k >= 0 && k < (int)(sizeof names / sizeof names[0]) ? names[k] : "?";
+}
+
 /* ---- userboot's handles ---- */
 #define CORAL_BOOT_CONSOLE 0   /* the console */
 #define CORAL_BOOT_IOCAP   1   /* the root I/O capability */
@@ -95,11 +116,21 @@ typedef struct coral_bootinfo_module {
     uint32_t args_len;
 } coral_bootinfo_module;
 
+/* ---- what an I/O capability grants (coral_iocap_derive) ---- */
+#define CORAL_IO_PORTS 1     /* I/O ports, below 0x10000 */
+#define CORAL_IO_IRQ   2     /* ISA interrupt lines, below 16 */
+#define CORAL_IO_MEM   3     /* physical device memory, below 2^46 */
+
 /* ---- limits ---- */
 #define CORAL_VMA_MAX     (1u << 30)
 #define CORAL_LOG_MAX     65536u
 #define CORAL_HANDLES_MAX 4096u
 #define CORAL_NAME_MAX    256u
+/* IPC (channels, wait) */
+#define CORAL_MSG_BYTES_MAX     65536u  /* bytes in one message */
+#define CORAL_MSG_HANDLES_MAX   64u     /* handles in one message */
+#define CORAL_CHANNEL_QUEUE_MAX 64u     /* messages queued at one end */
+#define CORAL_WAIT_MAX          64u     /* handles in one wait */
 
 #if defined(__wasm__)
 
@@ -144,6 +175,34 @@ CORAL_IMPORT("time") int64_t coral_time(void);
 CORAL_IMPORT("sleep") int32_t coral_sleep(int64_t ns);
 CORAL_IMPORT("yield") int32_t coral_yield(void);
 
+/* the console */
+CORAL_IMPORT("console_write") int32_t coral_console_write(int32_t console, const void *ptr,
+                                                          uint32_t len);
+CORAL_IMPORT("console_read") int32_t coral_console_read(int32_t console, void *ptr, uint32_t cap);
+/* IPC: channels and wait. channel_recv returns the message's byte count;
+ * its handles are written at handles[0..n-1] and the rest of the hcap
+ * slots are set to -1 (coral_msg_handles counts them). */
+CORAL_IMPORT("channel_create") int32_t coral_channel_create(int32_t ends[2]);
+CORAL_IMPORT("channel_send")
+int32_t coral_channel_send(int32_t end, const void *ptr, uint32_t len, const int32_t *handles,
+                           uint32_t count);
+CORAL_IMPORT("channel_recv")
+int32_t coral_channel_recv(int32_t end, void *ptr, uint32_t cap, int32_t *handles, uint32_t hcap);
+CORAL_IMPORT("wait") int32_t coral_wait(const int32_t *handles, uint32_t count, int64_t timeout_ns);
+
+/* devices, through an I/O capability (docs/api.md, "Devices") */
+CORAL_IMPORT("iocap_derive")
+int32_t coral_iocap_derive(int32_t iocap, int32_t kind, uint64_t first, uint64_t count);
+CORAL_IMPORT("io_read8") int32_t coral_io_read8(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read16") int32_t coral_io_read16(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_read32") int64_t coral_io_read32(int32_t iocap, uint32_t port);
+CORAL_IMPORT("io_write8") int32_t coral_io_write8(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write16") int32_t coral_io_write16(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("io_write32") int32_t coral_io_write32(int32_t iocap, uint32_t port, uint32_t value);
+CORAL_IMPORT("irq_create") int32_t coral_irq_create(int32_t iocap, int32_t line);
+CORAL_IMPORT("irq_wait") int32_t coral_irq_wait(int32_t irq);
+CORAL_IMPORT("vma_device") int32_t coral_vma_device(int32_t iocap, uint64_t phys, uint32_t size);
+
 /* ---- conveniences (no imports of their own) ---- */
 
 static inline uint32_t coral_strlen(const char *s)
@@ -158,6 +217,15 @@ static inline uint32_t coral_strlen(const char *s)
 static inline int32_t coral_puts(const char *s)
 {
     return coral_log(s, coral_strlen(s));
+}
+
+/* How many handles channel_recv received in handles[0..hcap-1]. */
+static inline uint32_t coral_msg_handles(const int32_t *handles, uint32_t hcap)
+{
+    uint32_t n = 0;
+    while (n < hcap && handles[n] >= 0)
+        n++;
+    return n;
 }
 
 #endif /* __wasm__ */

@@ -14,7 +14,8 @@
  * FUZZ_TARGET=coral` runs it, tests/steps/15-os-asan replays
  * tests/fuzz/crashes/coral-* and a short seeded run from
  * tests/fuzz/coral-seeds/ (hand-made inputs that reach instantiation and
- * running components). FUZZ_CORAL_TRACE=1 prints each call's result. */
+ * running components, and one that uses channels). FUZZ_CORAL_TRACE=1
+ * prints each call's result. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,8 +24,10 @@
 #include <string.h>
 #include "host/sys.h"
 #include "kernel/coral/abi.h"
+#include "kernel/coral/channel.h"
 #include "kernel/coral/component.h"
 #include "kernel/coral/coral.h"
+#include "kernel/coral/device.h"
 #include "kernel/coral/kobj.h"
 #include "kernel/coral/sys.h"
 #include "kernel/coral/token.h"
@@ -117,7 +120,9 @@ static uint32_t size(input *in)
 
 static int known(int32_t rc)
 {
-    return rc >= 0 || (rc <= CORAL_EBADH && rc >= CORAL_EUNSUPPORTED);
+    return rc >= 0 || (rc <= CORAL_EBADH && rc >= CORAL_EUNSUPPORTED) ||
+           (rc <= CORAL_ETIMEDOUT && rc >= CORAL_ETOOBIG) ||      /* IPC */
+           rc == CORAL_EDENIED || rc == CORAL_EBUSY;              /* devices */
 }
 
 /* Kills and waits for every component `root` made (started or not), so
@@ -144,11 +149,42 @@ static void end_children(kcomponent *root)
     }
 }
 
+/* ---- IPC: channels and wait ----
+ * Ops 242..255, so that inputs written before them keep their meaning.
+ * The fuzzer has one thread: a recv that would block is not made. */
+
+static bool would_block(coral_ctx *c, int32_t end)
+{
+    kobj *o;
+    sys_lock();
+    kcomponent *k = c->self->comp;
+    bool block = htab_get(&c->self->table, end, CORAL_KIND_CHANNEL, &o) == 0 &&
+                 !chan_ready((kchan *)o) && k && !comp_must_stop(k);
+    sys_unlock();
+    return block;
+}
+
+static int32_t ipc_call(input *in, coral_ctx *c, uint8_t op)
+{
+    switch (op % 4) {
+    case 0: return coral_channel_create(c, size(in));
+    case 1: { int32_t e = handle(in); uint32_t p = size(in), len = size(in), hp = size(in);
+              return coral_channel_send(c, e, p, len, hp, u8(in) % 66); }
+    case 2: { int32_t e = handle(in); uint32_t p = size(in), cap = size(in), hp = size(in);
+              uint32_t hcap = u8(in) % 66;
+              return would_block(c, e) ? 0 : coral_channel_recv(c, e, p, cap, hp, hcap); }
+    default: { uint32_t p = size(in), n = u8(in) % 66;
+               return coral_wait(c, p, n, u8(in) & 1 ? 0 : 100000); }
+    }
+}
+
 /* One call, chosen and fed by the input. */
 static int32_t one_call(input *in, coral_ctx *c, uint64_t *tokens)
 {
     uint8_t op = u8(in);
-    switch (op % 22) {
+    if (op >= 242)
+        return ipc_call(in, c, op);
+    switch (op % 24) {
     case 0: return coral_vma_create(c, u8(in) & 1 ? u8(in) * 64u : size(in));
     case 1: return coral_vma_size(c, handle(in));
     case 2: { int32_t h = handle(in); uint32_t off = size(in), p = size(in);
@@ -232,6 +268,31 @@ static int32_t one_call(input *in, coral_ctx *c, uint64_t *tokens)
         coral_yield(c);
         return rc;
     }
+    case 21: {
+        /* A capability from one of the caller's handles (the first
+         * instance starts with the root one), for a range near the ends. */
+        int32_t h = u8(in) & 1 ? 0 : handle(in), kind = (int32_t)(u8(in) % 5);
+        uint64_t first = u8(in) & 1 ? u8(in) : (uint64_t)u32(in) << (u8(in) % 24);
+        uint64_t count = u8(in) & 1 ? u8(in) : (uint64_t)u32(in) << (u8(in) % 24);
+        return coral_iocap_derive(c, h, kind, first, count);
+    }
+    case 22: {
+        /* A device call: on the host it fails, after its checks. */
+        int32_t h = u8(in) & 1 ? 0 : handle(in);
+        uint32_t port = u8(in) & 1 ? 0x70u + u8(in) % 4 : u32(in), value = u32(in) >> (u8(in) % 32);
+        uint64_t phys = (uint64_t)u32(in) << (u8(in) % 16);
+        switch (u8(in) % 9) {
+        case 0: return coral_io_read8(c, h, port);
+        case 1: return coral_io_read16(c, h, port);
+        case 2: { int64_t r = coral_io_read32(c, h, port); return r < 0 ? (int32_t)r : 0; }
+        case 3: return coral_io_write8(c, h, port, value);
+        case 4: return coral_io_write16(c, h, port, value);
+        case 5: return coral_io_write32(c, h, port, value);
+        case 6: return coral_irq_create(c, h, (int32_t)(int8_t)u8(in));
+        case 7: return coral_irq_wait(c, h);
+        default: return coral_vma_device(c, h, phys, size(in));
+        }
+    }
     default: {
         /* The next call runs out of memory after a few allocations. */
         sys_host_fail_after(u8(in) % 4);
@@ -264,6 +325,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
      * on every call must trap and fail with CORAL_ESTATE. */
     if (htab_add(&self[1]->table, &comp->o) != 0)
         abort();
+    /* The first one holds the root I/O capability (handle 0). */
+    kiocap *root = iocap_new_root();
+    if (!root || htab_add(&self[0]->table, &root->o) != 0)
+        abort();
+    kobj_unref(&root->o);
     sys_unlock();
     coral_ctx ctx[2] = { { self[0], mem0, MEM0, 0 }, { self[1], mem1, MEM1, 0 } };
     uint64_t tokens[8] = { 0 };
@@ -273,8 +339,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         bool dying = comp_must_stop(comp);
         int32_t rc = one_call(&in, c, tokens);
         if (trace)
-            fprintf(stderr, "fuzz_coral: instance %d op %d: %d%s\n", (int)(c - ctx), op % 22,
-                    (int)rc, c->trap ? " (trap)" : "");
+            fprintf(stderr, "fuzz_coral: instance %d op %s%d: %d%s\n", (int)(c - ctx),
+                    op >= 242 ? "ipc " : "", op >= 242 ? op % 4 : op % 24, (int)rc,
+                    c->trap ? " (trap)" : "");
         if (!known(rc) || (dying && rc != 0 && rc != CORAL_ESTATE)) {
             fprintf(stderr, "fuzz_coral: call %d returned %d\n", i, (int)rc);
             abort();

@@ -189,6 +189,7 @@ static const ktest tests[] = {
     { "wasm-preempt", ktest_wasm_preempt },
     { "wasm-kill", ktest_wasm_kill },
     { "coral-reclaim", ktest_coral_reclaim },
+    { "coral-channels", ktest_coral_channels },
     { "wasm-guard-panic", ktest_wasm_guard_panic },
     { "wasm-compile", ktest_wasm_compile },
     { "wasm-cross", ktest_wasm_cross },

@@ -45,6 +45,7 @@ bool ktest_wasm_reclaim(void);
 bool ktest_wasm_preempt(void);
 bool ktest_wasm_kill(void);
 bool ktest_coral_reclaim(void);
+bool ktest_coral_channels(void);
 bool ktest_wasm_guard_panic(void);
 bool ktest_wasm_compile(void);
 bool ktest_wasm_cross(void);

@@ -95,6 +95,21 @@ bool ktest_threads(void)
     *(volatile uint8_t *)big->stack_lo = 1;
     reset();
     KTEST_CHECK(wait_done(1, 10000 * MS));
+    thread_yield();                 /* reaped: its stack goes to the cache */
+
+    /* The next Wasm-sized thread reuses that stack: no frame is taken for
+     * it, and it is still mapped to its deepest byte with the guard below. */
+    uint64_t free1 = pmm_free_count();
+    thread *again = thread_create("again", yielder, (void *)'y', THREAD_STACK_WASM);
+    KTEST_CHECK(again && again->stack_hi - again->stack_lo == THREAD_STACK_WASM);
+    KTEST_CHECK(pmm_free_count() == free1);
+    KTEST_CHECK(vm_committed(again->stack_lo) && !vm_committed(again->stack_lo - 1));
+    reset();
+    KTEST_CHECK(wait_done(1, 10000 * MS));
+    thread_yield();
+    /* Draining the cache gives its 128 pages back. */
+    thread_stack_cache_drain();
+    KTEST_CHECK(pmm_free_count() >= free1 + THREAD_STACK_WASM / 4096);
     return true;
 }
 

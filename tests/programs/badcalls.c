@@ -72,6 +72,8 @@ void _start(void)
     expect("component_start(77)", coral_component_start(77, 77, "_start", 6), CORAL_EBADH);
     expect("component_wait(77)", coral_component_wait(77), CORAL_EBADH);
     expect("component_kill(77)", coral_component_kill(77), CORAL_EBADH);
+    expect("console_write(77)", coral_console_write(77, buf, 1), CORAL_EBADH);
+    expect("console_read(77)", coral_console_read(77, buf, 1), CORAL_EBADH);
 
     /* Closed. */
     int32_t v = coral_vma_create(100);
@@ -93,6 +95,8 @@ void _start(void)
     expect("component_add_instance(c, vma)", coral_component_add_instance(c, v, "x", 1, 0, 0),
            CORAL_EKIND);
     expect("component_start(c, vma)", coral_component_start(c, v, "_start", 6), CORAL_EKIND);
+    expect("console_write(vma)", coral_console_write(v, buf, 1), CORAL_EKIND);
+    expect("console_read(vma)", coral_console_read(v, buf, 1), CORAL_EKIND);
 
     /* Outside this instance's memory, and outside the VMA. */
     expect("vma_read past memory", coral_vma_read(v, 0, (void *)(memsize - 4), 8), CORAL_EFAULT);
@@ -140,6 +144,76 @@ void _start(void)
            CORAL_EINVAL);
     expect("handle_to_ref(77) is null",
            coral_handle_from_ref(coral_handle_to_ref(77)), CORAL_EINVAL);
+
+    /* IPC: channels and wait. */
+    int32_t ends[2];
+    expect("channel_create(past memory)", coral_channel_create((int32_t *)(memsize - 4)),
+           CORAL_EFAULT);
+    expect("channel_create", coral_channel_create(ends), 0);
+    int32_t ca = ends[0], cb = ends[1];
+    expect("handle_kind(channel end)", coral_handle_kind(ca), CORAL_KIND_CHANNEL);
+    expect("channel_send(77)", coral_channel_send(77, buf, 1, 0, 0), CORAL_EBADH);
+    expect("channel_send(vma)", coral_channel_send(w, buf, 1, 0, 0), CORAL_EKIND);
+    expect("channel_recv(77)", coral_channel_recv(77, buf, 1, 0, 0), CORAL_EBADH);
+    expect("channel_recv(component)", coral_channel_recv(c, buf, 1, 0, 0), CORAL_EKIND);
+    expect("channel_send past memory", coral_channel_send(ca, (void *)(memsize - 2), 4, 0, 0),
+           CORAL_EFAULT);
+    expect("channel_send handles past memory",
+           coral_channel_send(ca, buf, 1, (const int32_t *)(memsize - 4), 2), CORAL_EFAULT);
+    expect("channel_recv past memory", coral_channel_recv(cb, (void *)(memsize - 2), 4, 0, 0),
+           CORAL_EFAULT);
+    expect("channel_recv handles past memory",
+           coral_channel_recv(cb, buf, 1, (int32_t *)(memsize - 4), 2), CORAL_EFAULT);
+    expect("channel_send(len 65537)", coral_channel_send(ca, 0, CORAL_MSG_BYTES_MAX + 1, 0, 0),
+           CORAL_EINVAL);
+    expect("channel_send(count 65)", coral_channel_send(ca, 0, 0, 0, CORAL_MSG_HANDLES_MAX + 1),
+           CORAL_EINVAL);
+    expect("channel_recv(hcap 65)", coral_channel_recv(cb, 0, 0, 0, CORAL_MSG_HANDLES_MAX + 1),
+           CORAL_EINVAL);
+    int32_t list[2] = { w, 77 };
+    expect("channel_send(bad handle in list)", coral_channel_send(ca, buf, 1, list, 2), CORAL_EBADH);
+    expect("the good handle stays", coral_handle_kind(w), CORAL_KIND_VMA);
+    list[1] = w;
+    expect("channel_send(a handle twice)", coral_channel_send(ca, buf, 1, list, 2), CORAL_EINVAL);
+    expect("channel_send(end through itself)", coral_channel_send(ca, buf, 1, &ca, 1), CORAL_EINVAL);
+    expect("channel_send(end to itself)", coral_channel_send(ca, buf, 1, &cb, 1), CORAL_EINVAL);
+    int32_t more[2];
+    expect("channel_create(more)", coral_channel_create(more), 0);
+    expect("channel_send(an end)", coral_channel_send(more[0], buf, 1, &more[1], 1), CORAL_EINVAL);
+    int32_t spare[2];
+    expect("channel_create(spare)", coral_channel_create(spare), 0);
+    expect("channel_send(an end, to be held)", coral_channel_send(ca, buf, 1, &spare[0], 1), 0);
+    expect("channel_send(an end holding ends)", coral_channel_send(more[0], buf, 1, &cb, 1),
+           CORAL_ESTATE);
+    expect("channel_recv(an end)", coral_channel_recv(cb, buf, 1, list, 1), 1);
+    expect("channel_recv gave an end", coral_handle_kind(list[0]), CORAL_KIND_CHANNEL);
+    expect("handle_close(spare end)", coral_handle_close(list[0]), 0);
+    expect("handle_close(spare end 2)", coral_handle_close(spare[1]), 0);
+    expect("handle_close(more 0)", coral_handle_close(more[0]), 0);
+    expect("handle_close(more 1)", coral_handle_close(more[1]), 0);
+    expect("wait(count 0)", coral_wait(ends, 0, 0), CORAL_EINVAL);
+    expect("wait(count 65)", coral_wait(ends, CORAL_WAIT_MAX + 1, 0), CORAL_EINVAL);
+    expect("wait(past memory)", coral_wait((const int32_t *)(memsize - 4), 2, 0), CORAL_EFAULT);
+    list[0] = cb;
+    expect("wait(vma)", coral_wait(list, 2, 0), CORAL_EKIND);
+    list[1] = 77;
+    expect("wait(77)", coral_wait(list, 2, 0), CORAL_EBADH);
+    expect("wait(poll, nothing queued)", coral_wait(&cb, 1, 0), CORAL_ETIMEDOUT);
+    expect("wait(1 ms, nothing queued)", coral_wait(&cb, 1, 1000000), CORAL_ETIMEDOUT);
+    expect("channel_send(hello)", coral_channel_send(ca, "hello", 5, 0, 0), 0);
+    expect("wait(a message)", coral_wait(ends, 2, -1), 1);
+    expect("channel_recv(cap 4)", coral_channel_recv(cb, buf, 4, 0, 0), CORAL_ETOOBIG);
+    expect("channel_recv(cap 5)", coral_channel_recv(cb, buf, 5, 0, 0), 5);
+    int32_t sent = 0, rc;
+    while ((rc = coral_channel_send(ca, buf, 1, 0, 0)) == 0 && sent < 1000)
+        sent++;
+    expect("channel_send(full queue)", rc, CORAL_ELIMIT);
+    expect("messages queued before it was full", sent, CORAL_CHANNEL_QUEUE_MAX);
+    expect("handle_close(cb)", coral_handle_close(cb), 0);
+    expect("channel_send(peer closed)", coral_channel_send(ca, buf, 1, 0, 0), CORAL_ECLOSED);
+    expect("channel_recv(peer closed)", coral_channel_recv(ca, buf, 1, 0, 0), CORAL_ECLOSED);
+    expect("wait(peer closed)", coral_wait(&ca, 1, -1), 0);
+    expect("handle_close(ca)", coral_handle_close(ca), 0);
 
     /* Killed before it started: waiting gives its status. */
     expect("component_kill(c)", coral_component_kill(c), 0);

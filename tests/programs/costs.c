@@ -1,7 +1,11 @@
 /* tests/programs/costs.c: what a coral call costs beside a plain
- * Wasm-to-Wasm call, and what an empty component costs to create, run and
- * reclaim. Prints one line per figure (nanoseconds, from coral.time). */
+ * Wasm-to-Wasm call, what an empty component costs to create, run and
+ * reclaim, and what a channel round trip costs, within one component and
+ * to a child component (pingpong_child.c, embedded as
+ * pingpong_child_wasm[]). Prints one line per figure (nanoseconds, from
+ * coral.time). */
 #include <coral.h>
+#include "pingpong_child_wasm.h"
 
 /* (module (func (export "_start"))) */
 static const unsigned char empty_wasm[] = {
@@ -43,6 +47,46 @@ static void report(const char *what, int64_t total_ns, int64_t n)
 }
 
 volatile int32_t sink;
+
+/* IPC: a round trip is a send and a recv each way, 8 bytes, no handles. */
+static void channel_costs(void)
+{
+    enum { LOCAL = 20000, REMOTE = 2000 };
+    static char msg[8] = "ping 123";
+    static char got[16];
+    int32_t ends[2];
+    if (coral_channel_create(ends) < 0)
+        coral_exit(4);
+    int32_t a = ends[0], b = ends[1];
+    int64_t t0 = coral_time();
+    for (int i = 0; i < LOCAL; i++) {
+        if (coral_channel_send(a, msg, 8, 0, 0) < 0 || coral_channel_recv(b, got, 16, 0, 0) != 8 ||
+            coral_channel_send(b, got, 8, 0, 0) < 0 || coral_channel_recv(a, got, 16, 0, 0) != 8)
+            coral_exit(5);
+    }
+    int64_t t1 = coral_time();
+    report("channel round trip within a component (4 calls):", t1 - t0, LOCAL);
+
+    /* The other side is a child component that answers each ping. */
+    int32_t v = coral_vma_create(sizeof pingpong_child_wasm);
+    coral_vma_write(v, 0, pingpong_child_wasm, sizeof pingpong_child_wasm);
+    int32_t m = coral_module_create(v, 0, sizeof pingpong_child_wasm);
+    int32_t c = coral_component_create();
+    int32_t inst = coral_component_add_instance(c, m, "child", 5, &b, 1);
+    if (m < 0 || inst < 0 || coral_component_start(c, inst, "_start", 6) < 0)
+        coral_exit(6);
+    coral_handle_close(b);
+    t0 = coral_time();
+    for (int i = 0; i < REMOTE; i++) {
+        if (coral_channel_send(a, msg, 8, 0, 0) < 0 || coral_channel_recv(a, got, 16, 0, 0) != 8)
+            coral_exit(7);
+    }
+    t1 = coral_time();
+    report("channel round trip to another component:", t1 - t0, REMOTE);
+    coral_channel_send(a, "bye", 3, 0, 0);
+    if (coral_component_wait(c) != CORAL_STATUS_EXITED)
+        coral_exit(8);
+}
 
 void _start(void)
 {
@@ -86,4 +130,5 @@ void _start(void)
     report("  of which create+add_instance:", made, COMPONENTS);
     report("  of which start (makes the thread):", started, COMPONENTS);
     report("  of which wait (it runs, ends, is reclaimed):", waited, COMPONENTS);
+    channel_costs();
 }

@@ -40,6 +40,11 @@ static const struct { const char *name; long value; } numbers[] = {
     N(CORAL_STATUS_EXITED), N(CORAL_STATUS_TRAPPED), N(CORAL_STATUS_KILLED),
     N(CORAL_STATUS_HOW), N(CORAL_STATUS_DETAIL),
     N(CORAL_BOOT_CONSOLE), N(CORAL_BOOT_IOCAP), N(CORAL_BOOT_INFO), N(CORAL_BOOT_MODULES),
+    /* IPC */
+    N(CORAL_ETIMEDOUT), N(CORAL_ECLOSED), N(CORAL_ETOOBIG), N(CORAL_KIND_CHANNEL),
+    /* devices */
+    N(CORAL_EDENIED), N(CORAL_EBUSY), N(CORAL_KIND_IRQ),
+    N(CORAL_IO_PORTS), N(CORAL_IO_IRQ), N(CORAL_IO_MEM),
 #undef N
 };
 
@@ -74,6 +79,12 @@ static void c_sdk_numbers(void **state)
     assert_int_equal(value_after(h, "#define CORAL_LOG_MAX ", "coral.h"), CORAL_LOG_MAX);
     assert_int_equal(value_after(h, "#define CORAL_HANDLES_MAX ", "coral.h"), CORAL_HANDLES_MAX);
     assert_int_equal(value_after(h, "#define CORAL_NAME_MAX ", "coral.h"), CORAL_NAME_MAX);
+    /* IPC */
+    assert_int_equal(value_after(h, "#define CORAL_MSG_BYTES_MAX ", "coral.h"), CORAL_MSG_BYTES_MAX);
+    assert_int_equal(value_after(h, "#define CORAL_MSG_HANDLES_MAX ", "coral.h"), CORAL_MSG_HANDLES_MAX);
+    assert_int_equal(value_after(h, "#define CORAL_CHANNEL_QUEUE_MAX ", "coral.h"),
+                     CORAL_CHANNEL_QUEUE_MAX);
+    assert_int_equal(value_after(h, "#define CORAL_WAIT_MAX ", "coral.h"), CORAL_WAIT_MAX);
     free(h);
 }
 

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <time.h>
 #include "kernel/coral/boot.h"
+#include "kernel/coral/device.h"
 #include "tests/unit/os_fixture.h"
 #include "tests/unit/os_modules.h"
 #include "wasm/wasm.h"
@@ -424,7 +425,7 @@ static void boot_handles(void **state)
     uint32_t n;
     sys_lock();
     kobj *console_obj = kobj_new_plain(CORAL_KIND_CONSOLE);
-    kobj *iocap = kobj_new_plain(CORAL_KIND_IOCAP);
+    kobj *iocap = &iocap_new_root()->o;
     assert_int_equal(coral_boot_objects(console_obj, iocap, mods, 2, &objs, &n), 0);
     assert_int_equal(n, 5);
     for (uint32_t i = 0; i < n; i++)

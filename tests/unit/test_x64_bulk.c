@@ -87,6 +87,7 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 #include "wasm/wasm.h"
+#include "engine_fixture.h"
 #include "wasm/compile.h"
 #include "wasm/platform.h"
 #include "wasm/x64/asm.h"
@@ -323,19 +324,12 @@ typedef struct fixture {
 
 static void setup(fixture *f, unsigned flags)
 {
-    wasm_error err;
     f->engine = wasm_engine_new();
     assert_non_null(f->engine);
-    f->module = wasm_module_new(f->engine, module_bytes, sizeof module_bytes, flags, &err);
-    if (!f->module)
-        fail_msg("module: %s", err.message);
-    f->inst = wasm_instance_new(f->module, NULL, 0, &err);
-    if (!f->inst)
-        fail_msg("instance: %s", err.message);
-    wasm_extern x;
-    assert_int_equal(wasm_instance_export(f->inst, "mem", 3, &x), 0);
+    f->module = ef_module(f->engine, module_bytes, sizeof module_bytes, flags);
+    f->inst = ef_instance(f->module, NULL, 0);
     uint64_t size;
-    f->mem = wasm_memory_data(x.of.memory, &size);
+    f->mem = ef_memory(f->inst, "mem", &size);
     assert_int_equal(size, 65536);
 }
 
@@ -353,13 +347,12 @@ static wasm_val i32(uint32_t v) { wasm_val x = { .type = WASM_I32, .of.i32 = v }
 static int call3(fixture *f, const char *name, uint32_t a, uint32_t b, uint32_t c,
                  wasm_error *err)
 {
-    wasm_extern x;
-    assert_int_equal(wasm_instance_export(f->inst, name, strlen(name), &x), 0);
+    wasm_func *fn = ef_func(f->inst, name);
     const uint8_t *pt, *rt;
     uint32_t np, nr;
-    wasm_func_type(x.of.func, &pt, &np, &rt, &nr);
+    wasm_func_type(fn, &pt, &np, &rt, &nr);
     wasm_val args[3] = { i32(a), i32(b), i32(c) };
-    return wasm_func_call(x.of.func, args, np, NULL, 0, err);
+    return wasm_func_call(fn, args, np, NULL, 0, err);
 }
 
 static void expect_oob(fixture *f, const char *name, uint32_t a, uint32_t b, uint32_t c)
@@ -415,15 +408,15 @@ static void check_inline(fixture *f)
     }
     wasm_error err;
     wasm_extern x;
-    assert_int_equal(wasm_instance_export(f->inst, "cconst", 6, &x), 0);
+    x = ef_export(f->inst, "cconst");
     memcpy(f->mem + 65520, "abcdefgh", 8);
     assert_int_equal(wasm_func_call(x.of.func, NULL, 0, NULL, 0, &err), 0);
     assert_memory_equal(f->mem + 65528, "abcdefgh", 8);
-    assert_int_equal(wasm_instance_export(f->inst, "fconst", 6, &x), 0);
+    x = ef_export(f->inst, "fconst");
     assert_int_equal(wasm_func_call(x.of.func, NULL, 0, NULL, 0, &err), 0);
     for (uint32_t i = 65504; i < 65536; i++)
         assert_int_equal(f->mem[i], 0xa5);
-    assert_int_equal(wasm_instance_export(f->inst, "cconst_oob", 10, &x), 0);
+    x = ef_export(f->inst, "cconst_oob");
     memcpy(ref, f->mem, 65536);
     assert_int_equal(wasm_func_call(x.of.func, NULL, 0, NULL, 0, &err), -1);
     assert_int_equal(err.trap, WASM_TRAP_MEMORY_OOB);
@@ -466,7 +459,7 @@ static void check_engine(unsigned flags)
 
     /* After memory.grow the stubs see the new size. */
     wasm_extern x;
-    assert_int_equal(wasm_instance_export(f.inst, "grow", 4, &x), 0);
+    x = ef_export(f.inst, "grow");
     wasm_val one = i32(1), r[3];
     assert_int_equal(wasm_func_call(x.of.func, &one, 1, r, 1, &err), 0);
     expect_ok(&f, "copy", 65536 + 1000, 0, 5000);
@@ -477,7 +470,7 @@ static void check_engine(unsigned flags)
 
     /* Values in the registers the stub clobbers survive, and operands
      * in each other's target registers are untangled. */
-    assert_int_equal(wasm_instance_export(f.inst, "keep", 4, &x), 0);
+    x = ef_export(f.inst, "keep");
     memcpy(f.mem + 300, "0123456789abcdef", 16);
     wasm_val ka[4] = { i32(200), i32(300), i32(16), { .type = WASM_F64, .of.f64 = 0x4000000000000000ull } };
     assert_int_equal(wasm_func_call(x.of.func, ka, 4, r, 3, &err), 0);
@@ -485,7 +478,7 @@ static void check_engine(unsigned flags)
     assert_int_equal(r[1].of.f64, 0x4008000000000000ull);        /* 2.0 + 1 = 3.0 */
     assert_memory_equal(f.mem + 200, "0123456789abcdef", 16);
     assert_int_equal(r[2].of.i32, 0x33323130);
-    assert_int_equal(wasm_instance_export(f.inst, "keepfill", 8, &x), 0);
+    x = ef_export(f.inst, "keepfill");
     wasm_val fa[4] = { i32(400), i32(0xc3), i32(40), { .type = WASM_I64, .of.i64 = 5 } };
     assert_int_equal(wasm_func_call(x.of.func, fa, 4, r, 2, &err), 0);
     assert_int_equal(r[0].of.i64, 15);
@@ -495,7 +488,7 @@ static void check_engine(unsigned flags)
 
     /* Pinned locals: 10 rounds sum 10 + 9 + ... + 1, each copy one
      * byte further (the last lands at 509..509+99). */
-    assert_int_equal(wasm_instance_export(f.inst, "pinned", 6, &x), 0);
+    x = ef_export(f.inst, "pinned");
     for (uint32_t i = 0; i < 1000; i++)
         f.mem[i] = pattern(i);
     wasm_val pa[4] = { i32(500), i32(700), i32(100), i32(10) };

@@ -76,6 +76,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wasm/wasm.h"
+#include "engine_fixture.h"
 
 static const uint8_t b_bytes[] = {
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60,
@@ -167,37 +168,21 @@ typedef struct fixture {
     wasm_func *host[3];
 } fixture;
 
-static wasm_extern export_of(wasm_instance *inst, const char *name)
-{
-    wasm_extern x;
-    assert_int_equal(wasm_instance_export(inst, name, strlen(name), &x), 0);
-    return x;
-}
-
 static void setup(fixture *f, unsigned flags)
 {
-    wasm_error err;
     f->engine = wasm_engine_new();
     assert_non_null(f->engine);
-    f->mb = wasm_module_new(f->engine, b_bytes, sizeof b_bytes, flags, &err);
-    if (!f->mb)
-        fail_msg("module b: %s", err.message);
-    f->b = wasm_instance_new(f->mb, NULL, 0, &err);
-    if (!f->b)
-        fail_msg("instance b: %s", err.message);
-    f->ma = wasm_module_new(f->engine, a_bytes, sizeof a_bytes, flags, &err);
-    if (!f->ma)
-        fail_msg("module a: %s", err.message);
+    f->mb = ef_module(f->engine, b_bytes, sizeof b_bytes, flags);
+    f->b = ef_instance(f->mb, NULL, 0);
+    f->ma = ef_module(f->engine, a_bytes, sizeof a_bytes, flags);
     f->host[0] = wasm_func_new_host(f->engine, NULL, 0, t_i, 1, host_wide, NULL);
     f->host[1] = wasm_func_new_host(f->engine, NULL, 0, t_f, 1, host_f32, NULL);
     f->host[2] = wasm_func_new_host(f->engine, t_d, 1, t_d, 1, host_f64, NULL);
     wasm_extern ex[5] = { { WASM_EXTERN_FUNC, { .func = f->host[0] } },
                           { WASM_EXTERN_FUNC, { .func = f->host[1] } },
                           { WASM_EXTERN_FUNC, { .func = f->host[2] } },
-                          export_of(f->b, "peek"), export_of(f->b, "tab") };
-    f->a = wasm_instance_new(f->ma, ex, 5, &err);
-    if (!f->a)
-        fail_msg("instance a: %s", err.message);
+                          ef_export(f->b, "peek"), ef_export(f->b, "tab") };
+    f->a = ef_instance(f->ma, ex, 5);
 }
 
 static void teardown(fixture *f)
@@ -217,7 +202,7 @@ static uint64_t call(fixture *f, const char *name, int nargs, uint32_t arg)
 {
     wasm_val a = { .type = WASM_I32, .of.i32 = arg }, r;
     wasm_error err;
-    if (wasm_func_call(export_of(f->a, name).of.func, &a, (uint32_t)nargs, &r, 1, &err) != 0)
+    if (wasm_func_call(ef_export(f->a, name).of.func, &a, (uint32_t)nargs, &r, 1, &err) != 0)
         fail_msg("%s: %s", name, err.message);
     return r.type == WASM_I32 ? r.of.i32 : r.of.i64;
 }
@@ -226,7 +211,7 @@ static int trap_of(fixture *f, const char *name)
 {
     wasm_val r;
     wasm_error err;
-    assert_int_equal(wasm_func_call(export_of(f->a, name).of.func, NULL, 0, &r, 1, &err), -1);
+    assert_int_equal(wasm_func_call(ef_export(f->a, name).of.func, NULL, 0, &r, 1, &err), -1);
     assert_int_equal(err.kind, WASM_ERR_TRAP);
     return (int)err.trap;
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wasm/wasm.h"
+#include "engine_fixture.h"
 
 static const uint8_t module_bytes[] = {
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x1c, 0x05, 0x60,
@@ -94,19 +95,14 @@ typedef struct fixture {
 
 static void setup(fixture *f, unsigned flags)
 {
-    wasm_error err;
     f->engine = wasm_engine_new();
     assert_non_null(f->engine);
-    f->module = wasm_module_new(f->engine, module_bytes, sizeof module_bytes, flags, &err);
-    if (!f->module)
-        fail_msg("module: %s", err.message);
+    f->module = ef_module(f->engine, module_bytes, sizeof module_bytes, flags);
     f->imports[0] = wasm_func_new_host(f->engine, t_ii_i, 2, t_i, 1, host_add, (void *)0x1234);
     f->imports[1] = wasm_func_new_host(f->engine, NULL, 0, NULL, 0, host_fail, NULL);
     wasm_extern ex[2] = { { WASM_EXTERN_FUNC, { .func = f->imports[0] } },
                           { WASM_EXTERN_FUNC, { .func = f->imports[1] } } };
-    f->inst = wasm_instance_new(f->module, ex, 2, &err);
-    if (!f->inst)
-        fail_msg("instance: %s", err.message);
+    f->inst = ef_instance(f->module, ex, 2);
 }
 
 static void teardown(fixture *f)
@@ -118,13 +114,7 @@ static void teardown(fixture *f)
     wasm_engine_free(f->engine);
 }
 
-static wasm_func *export(fixture *f, const char *name)
-{
-    wasm_extern x;
-    assert_int_equal(wasm_instance_export(f->inst, name, strlen(name), &x), 0);
-    assert_int_equal(x.kind, WASM_EXTERN_FUNC);
-    return x.of.func;
-}
+static wasm_func *export(fixture *f, const char *name) { return ef_func(f->inst, name); }
 
 static wasm_val i32(uint32_t v) { wasm_val x = { .type = WASM_I32, .of.i32 = v }; return x; }
 static wasm_val i64(uint64_t v) { wasm_val x = { .type = WASM_I64, .of.i64 = v }; return x; }
@@ -183,10 +173,8 @@ static void test_host_and_memory(void **state)
     wasm_error err;
     wasm_val r[3];
 
-    wasm_extern mx;
-    assert_int_equal(wasm_instance_export(f.inst, "mem", 3, &mx), 0);
     uint64_t size;
-    uint8_t *mem = wasm_memory_data(mx.of.memory, &size);
+    uint8_t *mem = ef_memory(f.inst, "mem", &size);
     assert_int_equal(size, 65536);
     mem[100] = 40;
 
@@ -207,7 +195,7 @@ static void test_host_and_memory(void **state)
     assert_int_equal(r[0].of.i32, 1);
     assert_int_equal(wasm_func_call(grow, &g, 1, r, 1, &err), 0);
     assert_int_equal(r[0].of.i32, (uint32_t)-1);      /* the maximum is 2 pages */
-    wasm_memory_data(mx.of.memory, &size);
+    ef_memory(f.inst, "mem", &size);
     assert_int_equal(size, 2 * 65536);
     wasm_func_free(grow);
 

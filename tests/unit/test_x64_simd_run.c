@@ -80,6 +80,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wasm/wasm.h"
+#include "engine_fixture.h"
 #include "wasm_builder.h"
 
 static const uint8_t module_bytes[] = {
@@ -212,9 +213,7 @@ static void setup(fixture *f, unsigned flags)
     wasm_error err;
     f->engine = wasm_engine_new();
     assert_non_null(f->engine);
-    f->module = wasm_module_new(f->engine, module_bytes, sizeof module_bytes, flags, &err);
-    if (!f->module)
-        fail_msg("module: %s", err.message);
+    f->module = ef_module(f->engine, module_bytes, sizeof module_bytes, flags);
     f->swap = wasm_func_new_host(f->engine, t_swap_p, 3, t_swap_r, 3, host_swap, NULL);
     f->g = wasm_global_new(f->engine, v32(9, 9, 9, 9), true, &err);
     f->c = wasm_global_new(f->engine, v32(0xc0, 0xc1, 0xc2, 0xc3), false, &err);
@@ -224,9 +223,7 @@ static void setup(fixture *f, unsigned flags)
     wasm_extern ex[3] = { { WASM_EXTERN_FUNC, { .func = f->swap } },
                           { WASM_EXTERN_GLOBAL, { .global = f->g } },
                           { WASM_EXTERN_GLOBAL, { .global = f->c } } };
-    f->inst = wasm_instance_new(f->module, ex, 3, &err);
-    if (!f->inst)
-        fail_msg("instance: %s", err.message);
+    f->inst = ef_instance(f->module, ex, 3);
 }
 
 static void teardown(fixture *f)
@@ -239,13 +236,7 @@ static void teardown(fixture *f)
     wasm_engine_free(f->engine);
 }
 
-static wasm_func *export(fixture *f, const char *name)
-{
-    wasm_extern x;
-    assert_int_equal(wasm_instance_export(f->inst, name, strlen(name), &x), 0);
-    assert_int_equal(x.kind, WASM_EXTERN_FUNC);
-    return x.of.func;
-}
+static wasm_func *export(fixture *f, const char *name) { return ef_func(f->inst, name); }
 
 static void check_calls(unsigned flags)
 {
@@ -315,8 +306,7 @@ static void check_globals(unsigned flags)
     assert_int_equal(wasm_func_call(export(&f, "setg"), &v, 1, NULL, 0, &err), 0);
     assert_int_equal(wasm_func_call(export(&f, "getg"), NULL, 0, r, 1, &err), 0);
     expect_v(r[0], v);
-    wasm_extern gx;
-    assert_int_equal(wasm_instance_export(f.inst, "g", 1, &gx), 0);
+    wasm_extern gx = ef_export(f.inst, "g");
     assert_int_equal(gx.kind, WASM_EXTERN_GLOBAL);
     expect_v(wasm_global_get(gx.of.global), v);
 
@@ -333,10 +323,8 @@ static void check_memory(unsigned flags)
     setup(&f, flags);
     wasm_error err;
     wasm_val r[1];
-    wasm_extern mx;
-    assert_int_equal(wasm_instance_export(f.inst, "mem", 3, &mx), 0);
     uint64_t size;
-    uint8_t *mem = wasm_memory_data(mx.of.memory, &size);
+    uint8_t *mem = ef_memory(f.inst, "mem", &size);
     for (int i = 0; i < 17; i++)
         mem[65519 + i] = (uint8_t)i;
 
@@ -413,13 +401,9 @@ static void test_const_shifts(void **state)
         wb_section(&w, 10, &s);
 
         wasm_error err;
-        wasm_module *m = wasm_module_new(engine, w.b, w.n, 0, &err);
-        if (!m)
-            fail_msg("module: %s", err.message);
-        wasm_instance *inst = wasm_instance_new(m, NULL, 0, &err);
-        assert_non_null(inst);
-        wasm_extern fx;
-        assert_int_equal(wasm_instance_export(inst, "f", 1, &fx), 0);
+        wasm_module *m = ef_module(engine, w.b, w.n, 0);
+        wasm_instance *inst = ef_instance(m, NULL, 0);
+        wasm_extern fx = ef_export(inst, "f");
         for (size_t i = 0; i < 2; i++) {
             wasm_val a[3] = { { .type = WASM_I64, .of.i64 = vecs[i][0] },
                               { .type = WASM_I64, .of.i64 = vecs[i][1] },

@@ -148,12 +148,38 @@ static void direct_map(uint64_t pa, uint64_t len)
     }
 }
 
-void *paging_map_mmio(uint64_t pa, uint64_t len)
+/* The kernel's own device registers (paging_map_mmio), which drivers may
+ * not map (paging_mmio_kernel). A handful: the local and I/O APICs. */
+#define KERNEL_MMIO_MAX 8
+static struct { uint64_t pa, len; } kernel_mmio[KERNEL_MMIO_MAX];
+static int nkernel_mmio;
+
+bool paging_map_device(uint64_t pa, uint64_t len)
 {
     for (uint64_t p = pa & ~0xfffull; p < pa + len; p += 4096)
         if (!paging_map(DIRECT_MAP + p, p, PTE_W | PTE_PCD | PTE_PWT | PTE_NX))
-            kpanic("paging: out of memory mapping device memory at %lx", p);
+            return false;
+    return true;
+}
+
+void *paging_map_mmio(uint64_t pa, uint64_t len)
+{
+    if (!paging_map_device(pa, len))
+        kpanic("paging: out of memory mapping device memory at %lx", pa);
+    if (nkernel_mmio == KERNEL_MMIO_MAX)
+        kpanic("paging: more than %d device ranges for the kernel", KERNEL_MMIO_MAX);
+    kernel_mmio[nkernel_mmio].pa = pa & ~0xfffull;
+    kernel_mmio[nkernel_mmio].len = ((pa + len + 0xfff) & ~0xfffull) - (pa & ~0xfffull);
+    nkernel_mmio++;
     return phys_to_virt(pa);
+}
+
+bool paging_mmio_kernel(uint64_t pa, uint64_t len)
+{
+    for (int i = 0; i < nkernel_mmio; i++)
+        if (pa < kernel_mmio[i].pa + kernel_mmio[i].len && kernel_mmio[i].pa < pa + len)
+            return true;
+    return false;
 }
 
 void paging_init(void)

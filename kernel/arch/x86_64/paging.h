@@ -37,8 +37,17 @@ bool paging_protect(uint64_t va, uint64_t flags);
 /* The frame and flags mapping `va`, or 0 if unmapped. */
 uint64_t paging_query(uint64_t va, uint64_t *flags);
 
-/* Maps device memory (uncached) at DIRECT_MAP + pa; returns its address. */
+/* Maps device memory (uncached) at DIRECT_MAP + pa for the kernel's own
+ * use (it panics when out of memory, and the range is remembered as the
+ * kernel's); returns its address. */
 void *paging_map_mmio(uint64_t pa, uint64_t len);
+
+/* Maps device memory (uncached) at DIRECT_MAP + pa for a driver: false
+ * when out of memory for page tables (pages mapped so far stay mapped). */
+bool paging_map_device(uint64_t pa, uint64_t len);
+
+/* Whether [pa, pa + len) touches a page paging_map_mmio mapped. */
+bool paging_mmio_kernel(uint64_t pa, uint64_t len);
 
 /* Page tables allocated after boot (by mappings and 2 MiB splits; they
  * are never freed): frames that a test of exact reclaim must allow for. */

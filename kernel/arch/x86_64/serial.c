@@ -1,10 +1,13 @@
-/* kernel/arch/x86_64/serial.c: a polled driver for the COM1 UART (16550),
- * 115200 baud, 8N1. Output only; it never takes interrupts, so a panic can
- * always print. */
+/* kernel/arch/x86_64/serial.c: a driver for the COM1 UART (16550), 115200
+ * baud, 8N1. Output is polled and never waits for an interrupt, so a panic
+ * can always print. Input, once enabled, raises ISA line 4 when bytes are
+ * received; the handler (kernel/kconsole.c) drains them with
+ * serial_getc_nowait. */
 #include "kernel/arch/x86_64/serial.h"
 #include "kernel/arch/x86_64/cpu.h"
 
 #define COM1 0x3f8
+#define LSR_DATA_READY 0x01    /* a received byte waits in RBR (or the FIFO) */
 #define LSR_THR_EMPTY 0x20     /* transmit holding register (and FIFO) empty */
 #define FIFO_SIZE 16
 
@@ -34,4 +37,19 @@ void serial_putc(char c)
     }
     outb(COM1, (uint8_t)c);
     room--;
+}
+
+void serial_rx_enable(void)
+{
+    outb(COM1 + 2, 0x01);   /* FIFO stays on (not cleared), receive trigger at 1 byte */
+    outb(COM1 + 4, 0x0b);   /* DTR, RTS, OUT2 (routes the interrupt) */
+    outb(COM1 + 1, 0x01);   /* interrupt when received data is available */
+}
+
+int serial_getc_nowait(void)
+{
+    uint8_t lsr = inb(COM1 + 5);
+    if (lsr == 0xff || !(lsr & LSR_DATA_READY))    /* 0xff: no UART there */
+        return -1;
+    return inb(COM1);
 }

@@ -10,16 +10,29 @@
  * Built only once the kernel has threads (mk/os.mk checks for
  * kernel/thread.h); the kernel links it with kernel/coral/ when it starts
  * userboot. */
+#include "kernel/coral/abi.h"
 #include "kernel/coral/sys.h"
+#include "kernel/kconsole.h"
+#include "kernel/irq.h"
 #include "kernel/kmalloc.h"
 #include "kernel/kprintf.h"
 #include "kernel/kwasm.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/waitq.h"
+#include "kernel/multiboot.h"
+#include "kernel/pmm.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/layout.h"
+#include "kernel/arch/x86_64/paging.h"
 
 static waitq events;
 static int events_ready;
+/* A wake-up that came while nobody waited: an interrupt handler's
+ * (console input) may fall between a caller's check of its condition and
+ * its sys_wait, which must then not sleep. Only interrupts can come in
+ * between on one CPU with a kernel that is not preemptible. */
+static volatile int wake_pending;
 
 void *sys_alloc(size_t size)
 {
@@ -45,19 +58,22 @@ static waitq *queue(void)
 
 void sys_wait(uint64_t deadline_ns)
 {
-    if (!deadline_ns) {
-        waitq_wait(queue(), WAIT_FOREVER);
-        return;
-    }
+    bool on = irq_save();
     uint64_t now = time_ns();
-    if (now >= deadline_ns)
-        return;
-    waitq_wait(queue(), deadline_ns - now);
+    if (!wake_pending && (!deadline_ns || now < deadline_ns))
+        waitq_wait(queue(), deadline_ns ? deadline_ns - now : WAIT_FOREVER);
+    wake_pending = 0;
+    irq_restore(on);
 }
 
+/* Also called from interrupt handlers (kernel/coral/device.c): waking
+ * takes the waiters off the queue under irq_save and never blocks. */
 void sys_wake_all(void)
 {
+    bool on = irq_save();
+    wake_pending = 1;
     waitq_wake_all(queue());
+    irq_restore(on);
 }
 
 uint64_t sys_time_ns(void)
@@ -84,4 +100,132 @@ void sys_thread_kill(sys_thread *t)
 void sys_console_write(const char *s, size_t len)
 {
     kprintf("%.*s", (int)len, s);
+}
+
+/* Input is turned on by the first read: until a program asks, the UART
+ * holds what is typed (and QEMU holds the rest). */
+int sys_console_read(char *buf, size_t cap)
+{
+    static int state;           /* 0: not yet, 1: on, -1: line 4 taken */
+    if (state == 0)
+        state = kconsole_input_init(sys_wake_all) ? 1 : -1;
+    if (state < 0)
+        return -1;
+    return (int)kconsole_read(buf, cap);
+}
+
+/* ---- devices ----
+ * What a capability grants, the kernel still refuses for the devices it
+ * drives itself: a driver that reprogrammed the interrupt controller, the
+ * timer or the console would take the kernel down with it. */
+
+/* Ports of the kernel's devices, [first, last]. */
+static const struct { uint16_t first, last; } kernel_ports[] = {
+    { 0x20, 0x21 },     /* the master PIC */
+    { 0x40, 0x43 },     /* the PIT (calibration, ktest) */
+    { 0x61, 0x61 },     /* the PIT's channel-2 gate */
+    { 0xa0, 0xa1 },     /* the slave PIC */
+    { 0xf4, 0xf7 },     /* isa-debug-exit: how the kernel ends a QEMU run */
+    { 0x3f8, 0x3ff },   /* COM1, the console */
+};
+
+static bool kernel_port(uint32_t port, int width)
+{
+    for (size_t i = 0; i < sizeof kernel_ports / sizeof kernel_ports[0]; i++)
+        if (port <= kernel_ports[i].last && kernel_ports[i].first < port + (uint32_t)width)
+            return true;
+    return false;
+}
+
+int32_t sys_io_read(uint32_t port, int width, uint32_t *value)
+{
+    *value = 0;
+    if (kernel_port(port, width))
+        return CORAL_EDENIED;
+    uint16_t p = (uint16_t)port;
+    *value = width == 1 ? inb(p) : width == 2 ? inw(p) : inl(p);
+    return 0;
+}
+
+int32_t sys_io_write(uint32_t port, int width, uint32_t value)
+{
+    if (kernel_port(port, width))
+        return CORAL_EDENIED;
+    uint16_t p = (uint16_t)port;
+    if (width == 1)
+        outb(p, (uint8_t)value);
+    else if (width == 2)
+        outw(p, (uint16_t)value);
+    else
+        outl(p, value);
+    return 0;
+}
+
+/* Lines 0 (the PIT's, the timer), 2 (the PIC's cascade) and 4 (COM1's,
+ * console input: kernel/kconsole.c takes it on the first console_read)
+ * stay the kernel's; the others are free until a driver or the kernel
+ * takes one. */
+int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
+{
+    if (line == 0 || line == 2 || line == 4)
+        return CORAL_EDENIED;
+    queue();                /* made now, not first in a handler */
+    bool on = irq_save();
+    int rc = irq_attach(line, fn, arg);
+    if (rc == 0)
+        irq_mask(line);     /* irq_attach unmasks: masked until irq_wait */
+    irq_restore(on);
+    return rc == 0 ? 0 : CORAL_EBUSY;
+}
+
+void sys_irq_detach(int line) { irq_detach(line); }
+void sys_irq_mask(int line) { irq_mask(line); }
+void sys_irq_unmask(int line) { irq_unmask(line); }
+
+extern char _bss_end_phys[];
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* The interrupt controllers' windows on a PC, the kernel's whether it
+ * uses them or not (with `irq=pic` it does not even look for the I/O
+ * APIC): the I/O APICs' and the local APIC's (where a write is also an
+ * interrupt message). */
+#define IOAPIC_WINDOW 0xfec00000ull
+#define LAPIC_WINDOW  0xfee00000ull
+#define WINDOW_SIZE   0x100000ull
+
+/* Device memory is what the memory map does not call RAM: a range that
+ * touches a region of any type but "reserved" (usable RAM, ACPI tables
+ * and NVS, bad memory), the kernel's image, a boot module, the interrupt
+ * controllers' windows, or registers the kernel maps for itself is
+ * refused. Holes and reserved regions (firmware ROM, the HPET, PCI
+ * memory, VGA memory) are allowed. */
+int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out)
+{
+    *out = NULL;
+    if (overlaps(phys, size, IOAPIC_WINDOW, WINDOW_SIZE) ||
+        overlaps(phys, size, LAPIC_WINDOW, WINDOW_SIZE))
+        return CORAL_EDENIED;
+    for (int i = 0; i < boot.nregions; i++)
+        if (boot.regions[i].type != 2 &&
+            overlaps(phys, size, boot.regions[i].base, boot.regions[i].len))
+            return CORAL_EDENIED;
+    if (overlaps(phys, size, KERNEL_PHYS, (uint64_t)_bss_end_phys - KERNEL_PHYS))
+        return CORAL_EDENIED;
+    for (int i = 0; i < boot.nmodules; i++)
+        if (overlaps(phys, size, boot.modules[i].start,
+                     boot.modules[i].end - boot.modules[i].start))
+            return CORAL_EDENIED;
+    for (uint64_t p = phys & ~(PAGE_SIZE - 1); p < phys + size; p += PAGE_SIZE)
+        if (pmm_managed(p))
+            return CORAL_EDENIED;      /* never true after the checks above */
+    if (paging_mmio_kernel(phys, size))
+        return CORAL_EDENIED;
+    if (!paging_map_device(phys, size))
+        return CORAL_ENOMEM;
+    *out = phys_to_virt(phys);
+    return 0;
 }

@@ -26,6 +26,10 @@ pub mod sys {
     pub const CORAL_ELIMIT: i32 = -12;
     pub const CORAL_ETRAP: i32 = -13;
     pub const CORAL_EUNSUPPORTED: i32 = -14;
+    // IPC (channels, wait)
+    pub const CORAL_ETIMEDOUT: i32 = -15;
+    pub const CORAL_ECLOSED: i32 = -16;
+    pub const CORAL_ETOOBIG: i32 = -17;
 
     pub const CORAL_KIND_VMA: i32 = 1;
     pub const CORAL_KIND_MODULE: i32 = 2;
@@ -33,6 +37,7 @@ pub mod sys {
     pub const CORAL_KIND_INSTANCE: i32 = 4;
     pub const CORAL_KIND_CONSOLE: i32 = 5;
     pub const CORAL_KIND_IOCAP: i32 = 6;
+    pub const CORAL_KIND_CHANNEL: i32 = 7;
 
     pub const CORAL_STATUS_EXITED: i32 = 0x000;
     pub const CORAL_STATUS_TRAPPED: i32 = 0x100;
@@ -87,6 +92,54 @@ pub mod sys {
         pub fn sleep(ns: i64) -> i32;
         #[link_name = "yield"]
         pub fn yield_() -> i32;
+        #[link_name = "console_write"]
+        pub fn console_write(console: i32, ptr: *const u8, len: u32) -> i32;
+        #[link_name = "console_read"]
+        pub fn console_read(console: i32, ptr: *mut u8, cap: u32) -> i32;
+        // IPC: channels and wait
+        #[link_name = "channel_create"]
+        pub fn channel_create(ends: *mut i32) -> i32;
+        #[link_name = "channel_send"]
+        pub fn channel_send(end: i32, ptr: *const u8, len: u32, handles: *const i32,
+                            count: u32) -> i32;
+        #[link_name = "channel_recv"]
+        pub fn channel_recv(end: i32, ptr: *mut u8, cap: u32, handles: *mut i32,
+                            hcap: u32) -> i32;
+        #[link_name = "wait"]
+        pub fn wait(handles: *const i32, count: u32, timeout_ns: i64) -> i32;
+    }
+
+    // Devices (docs/api.md, "Devices"): raw calls only for now; the
+    // errors below come back as Error::Other(code).
+    pub const CORAL_EDENIED: i32 = -18;
+    pub const CORAL_EBUSY: i32 = -19;
+    pub const CORAL_KIND_IRQ: i32 = 8;
+    pub const CORAL_IO_PORTS: i32 = 1;
+    pub const CORAL_IO_IRQ: i32 = 2;
+    pub const CORAL_IO_MEM: i32 = 3;
+
+    #[link(wasm_import_module = "coral")]
+    extern "C" {
+        #[link_name = "iocap_derive"]
+        pub fn iocap_derive(iocap: i32, kind: i32, first: u64, count: u64) -> i32;
+        #[link_name = "io_read8"]
+        pub fn io_read8(iocap: i32, port: u32) -> i32;
+        #[link_name = "io_read16"]
+        pub fn io_read16(iocap: i32, port: u32) -> i32;
+        #[link_name = "io_read32"]
+        pub fn io_read32(iocap: i32, port: u32) -> i64;
+        #[link_name = "io_write8"]
+        pub fn io_write8(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "io_write16"]
+        pub fn io_write16(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "io_write32"]
+        pub fn io_write32(iocap: i32, port: u32, value: u32) -> i32;
+        #[link_name = "irq_create"]
+        pub fn irq_create(iocap: i32, line: i32) -> i32;
+        #[link_name = "irq_wait"]
+        pub fn irq_wait(irq: i32) -> i32;
+        #[link_name = "vma_device"]
+        pub fn vma_device(iocap: i32, phys: u64, size: u32) -> i32;
     }
 }
 
@@ -107,6 +160,10 @@ pub enum Error {
     Limit,
     Trap,
     Unsupported,
+    // IPC
+    TimedOut,
+    Closed,
+    TooBig,
     /// A code this version of the crate does not know.
     Other(i32),
 }
@@ -128,6 +185,9 @@ impl Error {
             sys::CORAL_ELIMIT => Error::Limit,
             sys::CORAL_ETRAP => Error::Trap,
             sys::CORAL_EUNSUPPORTED => Error::Unsupported,
+            sys::CORAL_ETIMEDOUT => Error::TimedOut,
+            sys::CORAL_ECLOSED => Error::Closed,
+            sys::CORAL_ETOOBIG => Error::TooBig,
             c => Error::Other(c),
         }
     }
@@ -149,6 +209,9 @@ impl Error {
             Error::Limit => sys::CORAL_ELIMIT,
             Error::Trap => sys::CORAL_ETRAP,
             Error::Unsupported => sys::CORAL_EUNSUPPORTED,
+            Error::TimedOut => sys::CORAL_ETIMEDOUT,
+            Error::Closed => sys::CORAL_ECLOSED,
+            Error::TooBig => sys::CORAL_ETOOBIG,
             Error::Other(c) => c,
         }
     }
@@ -174,6 +237,7 @@ pub enum Kind {
     Instance,
     Console,
     IoCap,
+    Channel,
     Other(i32),
 }
 
@@ -208,6 +272,7 @@ impl Handle {
             sys::CORAL_KIND_INSTANCE => Kind::Instance,
             sys::CORAL_KIND_CONSOLE => Kind::Console,
             sys::CORAL_KIND_IOCAP => Kind::IoCap,
+            sys::CORAL_KIND_CHANNEL => Kind::Channel,
             k => Kind::Other(k),
         })
     }
@@ -260,6 +325,22 @@ typed_handle!(Vma, sys::CORAL_KIND_VMA);
 typed_handle!(Module, sys::CORAL_KIND_MODULE);
 typed_handle!(Component, sys::CORAL_KIND_COMPONENT);
 typed_handle!(Instance, sys::CORAL_KIND_INSTANCE);
+typed_handle!(Console, sys::CORAL_KIND_CONSOLE);
+
+impl Console {
+    /// Writes the bytes as they are (no newline added).
+    pub fn write(&self, data: &[u8]) -> Result<usize> {
+        check(unsafe { sys::console_write(self.raw(), data.as_ptr(), data.len() as u32) })
+            .map(|n| n as usize)
+    }
+
+    /// Waits for input; the bytes typed so far, up to `buf.len()`; 0 at
+    /// the end of input.
+    pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
+        check(unsafe { sys::console_read(self.raw(), buf.as_mut_ptr(), buf.len() as u32) })
+            .map(|n| n as usize)
+    }
+}
 
 impl Vma {
     /// A zeroed VMA of `size` bytes.
@@ -360,6 +441,86 @@ impl Component {
     pub fn kill(&self) -> Result<()> {
         check(unsafe { sys::component_kill(self.raw()) }).map(|_| ())
     }
+}
+
+// ---- IPC: channels and wait ----
+
+typed_handle!(Channel, sys::CORAL_KIND_CHANNEL);
+
+/// Handles in one message, and in one wait (docs/api.md, "Limits").
+pub const MSG_HANDLES_MAX: usize = 64;
+
+impl Channel {
+    /// A new channel: its two ends.
+    pub fn create() -> Result<(Channel, Channel)> {
+        let mut ends = [0i32; 2];
+        check(unsafe { sys::channel_create(ends.as_mut_ptr()) })?;
+        Ok((Channel(Handle(ends[0])), Channel(Handle(ends[1]))))
+    }
+
+    /// Sends `data`, without handles. Never blocks.
+    pub fn send(&self, data: &[u8]) -> Result<()> {
+        check(unsafe {
+            sys::channel_send(self.raw(), data.as_ptr(), data.len() as u32, core::ptr::null(), 0)
+        })
+        .map(|_| ())
+    }
+
+    /// Sends `data` and moves `handles` with it: they leave this instance
+    /// when it is sent; when it is not, they come back with the error.
+    pub fn send_with<const N: usize>(&self, data: &[u8], handles: [Handle; N])
+                                     -> core::result::Result<(), ([Handle; N], Error)> {
+        let mut raw = [0i32; N];
+        for (r, h) in raw.iter_mut().zip(handles.iter()) {
+            *r = h.raw();
+        }
+        let rc = unsafe {
+            sys::channel_send(self.raw(), data.as_ptr(), data.len() as u32, raw.as_ptr(), N as u32)
+        };
+        match check(rc) {
+            Ok(_) => {
+                core::mem::forget(handles);     /* the kernel closed them */
+                Ok(())
+            }
+            Err(e) => Err((handles, e)),
+        }
+    }
+
+    /// Receives the oldest message, blocking while there is none and the
+    /// peer is open: its bytes into `buf`, its handles into `handles`
+    /// (the rest set to None). Returns the byte count. Fails with
+    /// `TooBig` (the message stays queued) when either does not fit, and
+    /// with `Closed` when nothing is queued and the peer is closed.
+    pub fn recv(&self, buf: &mut [u8], handles: &mut [Option<Handle>]) -> Result<usize> {
+        let hcap = handles.len().min(MSG_HANDLES_MAX);
+        let mut raw = [-1i32; MSG_HANDLES_MAX];
+        let n = check(unsafe {
+            sys::channel_recv(self.raw(), buf.as_mut_ptr(), buf.len() as u32, raw.as_mut_ptr(),
+                              hcap as u32)
+        })?;
+        for (i, slot) in handles.iter_mut().enumerate() {
+            *slot = if i < hcap && raw[i] >= 0 { Some(Handle(raw[i])) } else { None };
+        }
+        Ok(n as usize)
+    }
+}
+
+/// Waits until one of `handles` (channel ends, components) is ready, or
+/// `timeout_ns` passes (`None`: forever; `Some(0)`: just look): the index
+/// of the first ready one, or `Err(TimedOut)`.
+pub fn wait(handles: &[&Handle], timeout_ns: Option<u64>) -> Result<usize> {
+    if handles.len() > MSG_HANDLES_MAX {
+        return Err(Error::Invalid);
+    }
+    let mut raw = [0i32; MSG_HANDLES_MAX];
+    for (r, h) in raw.iter_mut().zip(handles) {
+        *r = h.raw();
+    }
+    let t = match timeout_ns {
+        None => -1,
+        Some(ns) => ns.min(i64::MAX as u64) as i64,
+    };
+    check(unsafe { sys::wait(raw.as_ptr(), handles.len() as u32, t) }).map(|i| i as usize)
 }
 
 /// Writes one line to the console.
