@@ -2,7 +2,9 @@
  * Wasm-to-Wasm call, what an empty component costs to create, run and
  * reclaim, and what a channel round trip costs, within one component and
  * to a child component (pingpong_child.c, embedded as
- * pingpong_child_wasm[]). Prints one line per figure (nanoseconds, from
+ * pingpong_child_wasm[]), alone and beside IDLE more children blocked in
+ * recv on channels of their own (what a wake-up costs when many threads
+ * wait elsewhere). Prints one line per figure (nanoseconds, from
  * coral.time). */
 #include <coral.h>
 #include "pingpong_child_wasm.h"
@@ -83,6 +85,37 @@ static void channel_costs(void)
     }
     t1 = coral_time();
     report("channel round trip to another component:", t1 - t0, REMOTE);
+
+    /* The same, while IDLE more children wait in recv on their own ends. */
+    enum { IDLE = 50 };
+    static int32_t idle_end[IDLE], idle_comp[IDLE];
+    for (int i = 0; i < IDLE; i++) {
+        int32_t e[2];
+        if (coral_channel_create(e) < 0)
+            coral_exit(9);
+        int32_t k = coral_component_create();
+        int32_t ki = coral_component_add_instance(k, m, "child", 5, &e[1], 1);
+        if (ki < 0 || coral_component_start(k, ki, "_start", 6) < 0)
+            coral_exit(10);
+        coral_handle_close(e[1]);
+        coral_handle_close(ki);
+        idle_end[i] = e[0];
+        idle_comp[i] = k;
+    }
+    t0 = coral_time();
+    for (int i = 0; i < REMOTE; i++) {
+        if (coral_channel_send(a, msg, 8, 0, 0) < 0 || coral_channel_recv(a, got, 16, 0, 0) != 8)
+            coral_exit(11);
+    }
+    t1 = coral_time();
+    report("channel round trip to another component, 50 idle waiters:", t1 - t0, REMOTE);
+    for (int i = 0; i < IDLE; i++) {
+        coral_channel_send(idle_end[i], "bye", 3, 0, 0);
+        if (coral_component_wait(idle_comp[i]) != CORAL_STATUS_EXITED)
+            coral_exit(12);
+        coral_handle_close(idle_end[i]);
+        coral_handle_close(idle_comp[i]);
+    }
     coral_channel_send(a, "bye", 3, 0, 0);
     if (coral_component_wait(c) != CORAL_STATUS_EXITED)
         coral_exit(8);
