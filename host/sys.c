@@ -1,7 +1,7 @@
 /* host/sys.c: the Linux side of kernel/coral/sys.h: malloc with a live
- * count, one pthread mutex as the big lock, one condition variable on the
- * monotonic clock as the wait queue, detached pthreads killed with a
- * signal, stdout, and stdin through a reader thread. */
+ * count, one pthread mutex as the big lock, a condition variable per
+ * thread (on the monotonic clock) for its waits, detached pthreads killed
+ * with a signal, stdout, and stdin through a reader thread. */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,8 +19,6 @@
 #include "wasm/wasm.h"
 
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
-static pthread_cond_t cond;
 static long live_allocs;           /* atomics: sys_alloc runs with or without the lock */
 static long fail_after = -1;
 static void (*console_fn)(const char *s, size_t len);
@@ -51,31 +49,82 @@ void sys_host_set_console(void (*fn)(const char *s, size_t len)) { console_fn = 
 void sys_lock(void) { pthread_mutex_lock(&big_lock); }
 void sys_unlock(void) { pthread_mutex_unlock(&big_lock); }
 
-static void cond_init(void)
-{
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&cond, &attr);
-    pthread_condattr_destroy(&attr);
-}
+/* ---- waiting ----
+ * A waiter's sleeper is its thread's own condition variable, made on the
+ * thread's first wait; a waiter is signaled under the big lock, so the
+ * flag needs nothing more. The counters are test hooks (host/sys.h). */
 
-void sys_wait(uint64_t deadline_ns)
+static __thread bool my_cond_ready;
+static __thread pthread_cond_t my_cond;
+static long sleeping_now, wakeups;
+
+static pthread_cond_t *thread_cond(void)
 {
-    pthread_once(&cond_once, cond_init);
-    if (!deadline_ns) {
-        pthread_cond_wait(&cond, &big_lock);
-        return;
+    if (!my_cond_ready) {
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&my_cond, &attr);
+        pthread_condattr_destroy(&attr);
+        my_cond_ready = true;
     }
-    struct timespec ts = { .tv_sec = deadline_ns / 1000000000u, .tv_nsec = deadline_ns % 1000000000u };
-    pthread_cond_timedwait(&cond, &big_lock, &ts);
+    return &my_cond;
 }
 
-void sys_wake_all(void)
+void sys_waiter_init(sys_waiter *w)
 {
-    pthread_once(&cond_once, cond_init);
-    pthread_cond_broadcast(&cond);
+    w->links = NULL;
+    w->signaled = 0;
+    w->sleeping = 0;
+    w->sleeper = thread_cond();
 }
+
+void sys_waiter_add(sys_waiter *w, sys_waitlink *link, sys_waitlist *list)
+{
+    link->w = w;
+    link->next = w->links;
+    w->links = link;
+    lib_list_push_back(&list->links, &link->node);
+}
+
+void sys_waiter_done(sys_waiter *w)
+{
+    for (sys_waitlink *l = w->links; l; l = l->next)
+        lib_list_remove(&l->node);
+    w->links = NULL;
+}
+
+void sys_wait_event(sys_waiter *w, uint64_t deadline_ns)
+{
+    if (!w->signaled) {
+        __atomic_add_fetch(&sleeping_now, 1, __ATOMIC_RELAXED);
+        w->sleeping = 1;
+        if (!deadline_ns) {
+            pthread_cond_wait(w->sleeper, &big_lock);
+        } else {
+            struct timespec ts = { .tv_sec = deadline_ns / 1000000000u,
+                                   .tv_nsec = deadline_ns % 1000000000u };
+            pthread_cond_timedwait(w->sleeper, &big_lock, &ts);
+        }
+        w->sleeping = 0;
+        __atomic_sub_fetch(&sleeping_now, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&wakeups, 1, __ATOMIC_RELAXED);
+    }
+    w->signaled = 0;
+}
+
+void sys_wake(sys_waitlist *list)
+{
+    for (lib_list *n = list->links.next; n != &list->links; n = n->next) {
+        sys_waiter *w = LIB_CONTAINER_OF(n, sys_waitlink, node)->w;
+        w->signaled = 1;
+        if (w->sleeping)
+            pthread_cond_signal(w->sleeper);
+    }
+}
+
+long sys_host_sleeping(void) { return __atomic_load_n(&sleeping_now, __ATOMIC_RELAXED); }
+long sys_host_wakeups(void) { return __atomic_load_n(&wakeups, __ATOMIC_RELAXED); }
 
 uint64_t sys_time_ns(void)
 {
@@ -234,10 +283,14 @@ void sys_console_write(const char *s, size_t len)
 
 /* ---- console input ----
  * A thread started by the first read moves stdin into a buffer under the
- * big lock and wakes the waiters; it waits while the buffer is full. */
+ * big lock and wakes the readers; it waits while the buffer is full. */
 static char in_buf[4096];
 static size_t in_len;
 static bool in_started, in_eof;
+static sys_waitlist in_readers = { { &in_readers.links, &in_readers.links } };
+static sys_waitlist in_room = { { &in_room.links, &in_room.links } };
+
+sys_waitlist *sys_console_waitlist(void) { return &in_readers; }
 
 static void *stdin_reader(void *arg)
 {
@@ -250,18 +303,25 @@ static void *stdin_reader(void *arg)
             in_eof = true;
         } else {
             for (ssize_t done = 0; done < n;) {
-                while (in_len == sizeof in_buf)
-                    sys_wait(0);
+                if (in_len == sizeof in_buf) {
+                    sys_waiter w;
+                    sys_waitlink l;
+                    sys_waiter_init(&w);
+                    sys_waiter_add(&w, &l, &in_room);
+                    while (in_len == sizeof in_buf)
+                        sys_wait_event(&w, 0);
+                    sys_waiter_done(&w);
+                }
                 size_t k = sizeof in_buf - in_len;
                 if (k > (size_t)(n - done))
                     k = (size_t)(n - done);
                 memcpy(in_buf + in_len, b + done, k);
                 in_len += k;
                 done += (ssize_t)k;
-                sys_wake_all();
+                sys_wake(&in_readers);
             }
         }
-        sys_wake_all();
+        sys_wake(&in_readers);
         sys_unlock();
         if (n <= 0)
             return NULL;
@@ -283,7 +343,7 @@ int sys_console_read(char *buf, size_t cap)
         memcpy(buf, in_buf, n);
         memmove(in_buf, in_buf + n, in_len - n);
         in_len -= n;
-        sys_wake_all();             /* the reader may wait for room */
+        sys_wake(&in_room);         /* the reader may wait for room */
         return (int)n;
     }
     return in_eof ? -1 : 0;

@@ -90,9 +90,10 @@ void thread_safe_point(void);
 int sched_thread_count(void);
 uint64_t sched_switch_count(void);
 
-/* For waitq.c, with interrupts off: blocks the current thread (woken by
- * sched_wake, or at deadline `wake_ns` if non-zero, then with timed_out
- * set), and makes a blocked thread ready. */
+/* For waitq.c and kernel/coral/kernel/sys_kernel.c, with interrupts off:
+ * blocks the current thread (woken by sched_wake, or at deadline `wake_ns`
+ * if non-zero, then with timed_out set), and makes a blocked thread ready
+ * (a thread that is not blocked is left alone). */
 void sched_block(uint64_t wake_ns);
 void sched_wake(thread *t);
 

@@ -17,6 +17,7 @@ static void chan_init(kchan *e)
 {
     kobj_init(&e->o, CORAL_KIND_CHANNEL);
     lib_list_init(&e->queue);
+    sys_waitlist_init(&e->waiters);
 }
 
 int32_t chan_new(kchan **a, kchan **b)
@@ -102,7 +103,7 @@ int32_t chan_send(kchan *e, const uint8_t *bytes, uint32_t len, kobj *const *obj
     lib_list_push_back(&e->peer->queue, &m->node);
     e->peer->queued++;
     e->peer->ends_queued += count_ends(objs, count);
-    sys_wake_all();
+    sys_wake(&e->peer->waiters);
     return 0;
 }
 
@@ -126,13 +127,15 @@ void chan_pop(kchan *e)
 
 void chan_destroy(kchan *e)
 {
-    if (e->peer)
+    /* Nobody waits on e itself: a waiter holds a reference. */
+    if (e->peer) {
         e->peer->peer = NULL;       /* its receiver sees the end of the stream */
+        sys_wake(&e->peer->waiters);
+    }
     lib_list *n;
     while ((n = lib_list_pop_front(&e->queue)))
         lib_list_push_back(&pending, n);
     sys_free(e);
-    sys_wake_all();
     if (draining)
         return;                     /* an outer chan_destroy releases them */
     draining = true;

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "kernel/coral/kobj.h"
+#include "kernel/coral/sys.h"
 #include "lib/list.h"
 
 typedef struct kmsg {
@@ -43,6 +44,8 @@ typedef struct kchan {
     lib_list queue;         /* kmsg.node, oldest first: messages to receive here */
     uint32_t queued;
     uint32_t ends_queued;   /* channel ends carried by the messages queued here */
+    sys_waitlist waiters;   /* recv and wait on this end: woken when a message
+                             * is queued here or the peer closes */
 } kchan;
 
 /* A new channel: its two ends, one reference each (the caller's): 0 or

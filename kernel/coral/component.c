@@ -21,6 +21,8 @@ int32_t comp_new(kcomponent *parent, kcomponent **out)
     lib_list_init(&c->instances);
     lib_list_init(&c->children);
     lib_list_init(&c->child_node);
+    sys_waitlist_init(&c->waiters);
+    sys_waitlist_init(&c->stop_waiters);
     c->parent = parent;
     if (parent)
         lib_list_push_back(&parent->children, &c->child_node);
@@ -119,7 +121,7 @@ static void reclaim_inner(kcomponent *c)
             break;
         comp_kill(child);
     }
-    sys_wake_all();
+    sys_wake(&c->waiters);
 }
 
 static void reclaim(kcomponent *c)
@@ -333,7 +335,7 @@ static void comp_thread(void *arg)
     c->users--;
     if (c->users == 0)
         reclaim(c);
-    sys_wake_all();
+    sys_wake(&c->stop_waiters);    /* other threads in its calls (the embedder's) */
     kobj_unref(&c->o);   /* the thread's reference */
     sys_unlock();
 }
@@ -378,6 +380,11 @@ int32_t comp_wait(kcomponent *c, kcomponent *self)
         return CORAL_ESTATE;
     kobj_ref(&c->o);
     int32_t rc;
+    sys_waiter w;
+    sys_waitlink links[2];
+    sys_waiter_init(&w);
+    sys_waiter_add(&w, &links[0], &c->waiters);
+    comp_watch_stop(self, &w, &links[1]);
     for (;;) {
         if (c->reclaimed) {
             rc = c->status;
@@ -387,8 +394,9 @@ int32_t comp_wait(kcomponent *c, kcomponent *self)
             rc = CORAL_ESTATE;
             break;
         }
-        sys_wait(0);
+        sys_wait_event(&w, 0);
     }
+    sys_waiter_done(&w);
     kobj_unref(&c->o);
     return rc;
 }
@@ -400,18 +408,19 @@ int32_t comp_kill(kcomponent *c)
         c->kill_requested = true;
         c->state = COMP_DEAD;
         c->status = CORAL_STATUS_KILLED;
+        sys_wake(&c->stop_waiters);      /* before reclaim, which may free c */
         if (c->users == 0)
             reclaim(c);
         break;
     case COMP_RUNNING:
         c->kill_requested = true;
+        sys_wake(&c->stop_waiters);      /* its blocked calls return and trap */
         if (c->thread)
             sys_thread_kill(c->thread);   /* stops code that makes no coral calls */
         break;
     default:
-        break;
+        break;                          /* DEAD: woken when it died */
     }
-    sys_wake_all();
     return 0;
 }
 
@@ -420,10 +429,17 @@ void comp_exit(kcomponent *c, int32_t code)
     if (c->state == COMP_RUNNING && !c->exit_requested) {
         c->exit_requested = true;
         c->exit_code = (uint8_t)(code & 0xff);
+        sys_wake(&c->stop_waiters);
     }
 }
 
 bool comp_must_stop(const kcomponent *c)
 {
     return c->kill_requested || c->exit_requested || c->state == COMP_DEAD;
+}
+
+void comp_watch_stop(kcomponent *c, sys_waiter *w, sys_waitlink *link)
+{
+    if (c)
+        sys_waiter_add(w, link, &c->stop_waiters);
 }

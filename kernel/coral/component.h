@@ -53,6 +53,8 @@ typedef struct kcomponent {
     struct sys_thread *thread;  /* its thread while RUNNING, NULL once it ends */
     wasm_func *entry;       /* the export its thread runs */
     uint32_t entry_nresults;
+    sys_waitlist waiters;       /* component_wait and wait on it: woken when it is reclaimed */
+    sys_waitlist stop_waiters;  /* its own blocking calls: woken when it must stop */
 } kcomponent;
 
 /* One import of a `coral` function by an instance: the host function made
@@ -128,6 +130,12 @@ void comp_exit(kcomponent *c, int32_t code);
 
 /* Whether the thread of a coral call made by `c` must unwind now. */
 bool comp_must_stop(const kcomponent *c);
+
+/* Registers waiter `w` (through `link`) on the list woken when `c` must
+ * stop, so that a kill ends every wait of c's thread, whatever it waits
+ * for (sleep, console_read, recv, irq_wait, wait, component_wait). Does
+ * nothing when c is NULL. */
+void comp_watch_stop(kcomponent *c, sys_waiter *w, sys_waitlink *link);
 
 /* Called by kobj_unref only. */
 void comp_destroy(kcomponent *c);

@@ -126,16 +126,28 @@ int32_t coral_console_read(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t cap)
         return leave(CORAL_EFAULT);
     if (cap == 0 || cap > CORAL_LOG_MAX)
         return leave(CORAL_EINVAL);
+    /* Waits on the console's input and on a kill; registered before the
+     * first read, so input that comes after it signals the waiter. */
+    sys_waiter w;
+    sys_waitlink links[2];
+    sys_waiter_init(&w);
+    sys_waiter_add(&w, &links[0], sys_console_waitlist());
+    comp_watch_stop(c->self->comp, &w, &links[1]);
     for (;;) {
         int n = sys_console_read((char *)c->mem + ptr, cap);
-        if (n != 0)
-            return leave(n > 0 ? n : 0);        /* 0: the end of input */
+        if (n != 0) {
+            rc = n > 0 ? n : 0;         /* 0: the end of input */
+            break;
+        }
         if (comp_must_stop(c->self->comp)) {
             c->trap = 1;
-            return leave(CORAL_ESTATE);
+            rc = CORAL_ESTATE;
+            break;
         }
-        sys_wait(0);
+        sys_wait_event(&w, 0);
     }
+    sys_waiter_done(&w);
+    return leave(rc);
 }
 
 void coral_exit(coral_ctx *c, int32_t code)
@@ -427,14 +439,22 @@ int32_t coral_sleep(coral_ctx *c, int64_t ns)
     if (ns < 0)
         return leave(CORAL_EINVAL);
     uint64_t deadline = sys_time_ns() + (uint64_t)ns;
+    /* Nothing wakes a sleep but its deadline and a kill. */
+    sys_waiter w;
+    sys_waitlink link;
+    sys_waiter_init(&w);
+    comp_watch_stop(c->self->comp, &w, &link);
+    int32_t rc = 0;
     while (sys_time_ns() < deadline) {
         if (comp_must_stop(c->self->comp)) {
             c->trap = 1;
-            return leave(CORAL_ESTATE);
+            rc = CORAL_ESTATE;
+            break;
         }
-        sys_wait(deadline);
+        sys_wait_event(&w, deadline);
     }
-    return leave(0);
+    sys_waiter_done(&w);
+    return leave(rc);
 }
 
 int32_t coral_yield(coral_ctx *c)
@@ -632,6 +652,11 @@ int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap
     if (!in_memory(c, ptr, cap) || !in_memory(c, handles_ptr, hcap * 4))
         return leave(CORAL_EFAULT);
     kobj_ref(&e->o);        /* while it waits */
+    /* The waiter is registered (on e and on the kill) only when recv
+     * must block, then everything is checked again before it sleeps. */
+    sys_waiter w;
+    sys_waitlink links[2];
+    bool waiting = false;
     kmsg *m;
     while (!(m = chan_peek(e))) {
         if (!e->peer) {
@@ -642,7 +667,14 @@ int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap
             rc = CORAL_ESTATE;
             goto out;
         }
-        sys_wait(0);
+        if (!waiting) {
+            sys_waiter_init(&w);
+            sys_waiter_add(&w, &links[0], &e->waiters);
+            comp_watch_stop(c->self->comp, &w, &links[1]);
+            waiting = true;
+            continue;
+        }
+        sys_wait_event(&w, 0);
     }
     if (m->len > cap || m->nhandles > hcap) {
         rc = CORAL_ETOOBIG;     /* it stays queued */
@@ -657,6 +689,8 @@ int32_t coral_channel_recv(coral_ctx *c, int32_t end, uint32_t ptr, uint32_t cap
     rc = (int32_t)m->len;
     chan_pop(e);
 out:
+    if (waiting)
+        sys_waiter_done(&w);
     kobj_unref(&e->o);
     return leave(rc);
 }

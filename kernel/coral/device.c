@@ -97,16 +97,16 @@ int32_t dev_io_write(const kiocap *c, uint32_t port, int width, uint32_t value)
  * the end of interrupt). It masks the line first, so that nothing more
  * comes until the driver has serviced the device and called irq_wait.
  * What it calls is safe there: sys_irq_mask is irq_mask (an I/O APIC or
- * PIC register write, with interrupts already off); sys_wake_all is
- * waitq_wake_all, which only moves threads to the run queue under
- * irq_save and never blocks or allocates (kernel/waitq.c, the same call
- * tests/kernel/ktest_time.c's driver pattern makes from its handler). */
+ * PIC register write, with interrupts already off); sys_wake only walks
+ * the object's list of waiters and moves their threads to the run queue,
+ * under irq_save, and never blocks or allocates (sys_kernel.c: the list
+ * changes with interrupts off too). */
 static void fired(int line, void *arg)
 {
     kirq *q = arg;
     sys_irq_mask(line);
     __atomic_add_fetch(&q->pending, 1, __ATOMIC_RELAXED);
-    sys_wake_all();
+    sys_wake(&q->waiters);
 }
 
 int32_t kirq_new(const kiocap *c, int32_t line, kirq **out)
@@ -120,6 +120,7 @@ int32_t kirq_new(const kiocap *c, int32_t line, kirq **out)
     if (!q)
         return CORAL_ENOMEM;
     q->line = line;
+    sys_waitlist_init(&q->waiters);     /* before the handler can run */
     int32_t rc = sys_irq_attach(line, fired, q);
     if (rc < 0) {
         sys_free(q);
@@ -153,6 +154,11 @@ int32_t kirq_wait(kirq *q, kcomponent *self)
 {
     int32_t rc;
     kobj_ref(&q->o);        /* another holder may close the last handle meanwhile */
+    sys_waiter w;
+    sys_waitlink links[2];
+    sys_waiter_init(&w);
+    sys_waiter_add(&w, &links[0], &q->waiters);
+    comp_watch_stop(self, &w, &links[1]);
     arm(q);
     for (;;) {
         if (self && comp_must_stop(self)) {
@@ -165,10 +171,11 @@ int32_t kirq_wait(kirq *q, kcomponent *self)
             break;
         }
         /* An interrupt between the check above and this wait is not
-         * lost: sys_wait returns at once after a sys_wake_all that found
-         * nobody waiting (kernel/coral/kernel/sys_kernel.c). */
-        sys_wait(0);
+         * lost: w is registered, so the handler's sys_wake signals it
+         * and sys_wait_event returns at once. */
+        sys_wait_event(&w, 0);
     }
+    sys_waiter_done(&w);
     kobj_unref(&q->o);
     return rc;
 }

@@ -42,6 +42,7 @@ typedef struct kirq {
     kobj o;
     int line;
     uint32_t pending;       /* interrupts not consumed yet (set by the handler) */
+    sys_waitlist waiters;   /* irq_wait and wait on it: woken by the handler */
 } kirq;
 
 /* The root capability, or NULL when out of memory. */
@@ -79,7 +80,7 @@ int32_t kirq_wait(kirq *q, kcomponent *self);
 /* For a wait on several handles: kirq_arm unmasks the line as kirq_wait
  * does before it blocks (not when an interrupt is pending); kirq_ready
  * tells whether one is pending (`o` must be a CORAL_KIND_IRQ object). The
- * waiter is woken through sys_wake_all, like every wait in kernel/coral/.
+ * waiter registers on the object's `waiters`, which the handler wakes.
  * After a wait reports the handle ready, irq_wait returns at once. */
 void kirq_arm(kobj *o);
 int kirq_ready(kobj *o);

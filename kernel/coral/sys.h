@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/list.h"
 
 /* Zeroed allocation; NULL on failure. sys_free(NULL) does nothing. Used for
  * objects and for the bytes of VMAs and module copies (the kernel may back
@@ -25,13 +26,64 @@ void sys_free(void *ptr);
 void sys_lock(void);
 void sys_unlock(void);
 
-/* Waiting, with the big lock held: sys_wait drops it, sleeps until
- * sys_wake_all() is called or the monotonic clock passes `deadline_ns`
- * (0: no deadline), and takes it again. Wake-ups may be spurious: callers
- * loop on their condition. There is one wait queue for everything, which
- * is enough while waits are few (component_wait, sleep). */
-void sys_wait(uint64_t deadline_ns);
-void sys_wake_all(void);
+/* ---- waiting ----
+ * Each object that can be waited on (a channel end, a component, an
+ * interrupt object, the console input) has a sys_waitlist, and a wake-up
+ * signals only the waiters on that object's list. A thread that waits:
+ *
+ *     sys_waiter w;  sys_waitlink l[2];
+ *     sys_waiter_init(&w);
+ *     sys_waiter_add(&w, &l[0], &obj->waiters);     one link per object
+ *     sys_waiter_add(&w, &l[1], &self->stop_waiters);  its kill, too
+ *     while (!condition && !deadline passed)
+ *         sys_wait_event(&w, deadline);
+ *     sys_waiter_done(&w);
+ *
+ * The waiter and its links live on the waiting thread's stack; the
+ * objects must outlive the registration (the caller holds references).
+ * A signal that comes between a check and sys_wait_event is not lost: it
+ * stays set, and sys_wait_event then returns at once. Wake-ups may still
+ * be spurious (a signal for an earlier condition): callers loop.
+ *
+ * Everything runs with the big lock held, except that the kernel's
+ * interrupt handlers (console input, interrupt objects) call sys_wake:
+ * the kernel makes the list operations and the signal safe against them
+ * (interrupts off around each), and sys_wake never blocks or allocates. */
+typedef struct sys_waitlist {
+    lib_list links;             /* sys_waitlink.node */
+} sys_waitlist;
+
+typedef struct sys_waiter sys_waiter;
+
+typedef struct sys_waitlink {
+    lib_list node;              /* on one object's list */
+    sys_waiter *w;
+    struct sys_waitlink *next;  /* the waiter's other links */
+} sys_waitlink;
+
+struct sys_waiter {
+    sys_waitlink *links;        /* the lists it is on */
+    volatile int signaled;      /* set by sys_wake, consumed by sys_wait_event */
+    int sleeping;               /* the platform's: inside sys_wait_event */
+    void *sleeper;              /* the platform's: the thread that waits */
+};
+
+static inline void sys_waitlist_init(sys_waitlist *l) { lib_list_init(&l->links); }
+
+/* Makes `w` the calling thread's waiter, on no list yet. */
+void sys_waiter_init(sys_waiter *w);
+/* Registers `w` on `list` through `link` (unused until sys_waiter_done). */
+void sys_waiter_add(sys_waiter *w, sys_waitlink *link, sys_waitlist *list);
+/* Takes `w` off every list it was added to. */
+void sys_waiter_done(sys_waiter *w);
+
+/* Drops the big lock, sleeps until `w` is signaled or the monotonic clock
+ * passes `deadline_ns` (0: no deadline), takes the lock again; consumes
+ * the signal. Returns at once when `w` was signaled already. */
+void sys_wait_event(sys_waiter *w, uint64_t deadline_ns);
+
+/* Signals every waiter on `list` (and wakes its thread). */
+void sys_wake(sys_waitlist *list);
 
 /* Monotonic time in nanoseconds since an arbitrary start. */
 uint64_t sys_time_ns(void);
@@ -57,10 +109,12 @@ void sys_console_write(const char *s, size_t len);
 
 /* Console input, without waiting: moves up to `cap` bytes typed so far
  * into buf and returns how many; 0 when none is there yet (the arrival of
- * more calls sys_wake_all); -1 at the end of input (the host's stdin
+ * more, or the end, signals sys_console_waitlist()); -1 at the end of input (the host's stdin
  * closed; the kernel's serial line never ends) or when this machine has
  * no console input. Called with the big lock held. */
 int sys_console_read(char *buf, size_t cap);
+/* The list a console reader waits on. */
+sys_waitlist *sys_console_waitlist(void);
 
 /* ---- devices (kernel/coral/device.c) ----
  * The kernel implements these over kernel/irq.c, port I/O and its page
@@ -75,8 +129,8 @@ int32_t sys_io_write(uint32_t port, int width, uint32_t value);
 
 /* Claims ISA line `line` (0..15) for fn(line, arg), which then runs in
  * interrupt context, once per interrupt, before the end of interrupt; it
- * may call sys_wake_all (a wake-up between a waiter's check and its
- * sys_wait is not lost). The line is left masked. 0, or CORAL_EDENIED
+ * may call sys_wake (a wake-up between a waiter's check and its
+ * sys_wait_event is not lost). The line is left masked. 0, or CORAL_EDENIED
  * (the timer's line, the cascade, the console's), CORAL_EBUSY (taken),
  * CORAL_EUNSUPPORTED. */
 int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg);

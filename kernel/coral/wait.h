@@ -14,12 +14,18 @@
  * return its status at once (it ended and was reclaimed). */
 int32_t wait_ready(kobj *o);
 
+/* The list of waiters of `o`, signaled whenever it may have become ready,
+ * or NULL for a kind nobody waits on. */
+sys_waitlist *wait_list(kobj *o);
+
 /* Waits until one of objs[0..count-1] (each of a kind wait_ready knows;
  * the caller keeps them alive) is ready: the index of the first ready one,
  * or CORAL_ETIMEDOUT when the monotonic clock reaches `deadline_ns`
  * (0: no deadline) first, or CORAL_ESTATE when `self` (may be NULL) must
- * stop meanwhile (it is being killed or has exited). Checks once before
- * it waits, so a deadline in the past polls. */
+ * stop meanwhile (it is being killed or has exited); CORAL_EINVAL for
+ * more than CORAL_WAIT_MAX objects. Checks once before it waits, so a
+ * deadline in the past polls. Registers on each object's list (wait_list)
+ * and on self's stop list, so only those objects' changes wake it. */
 int32_t wait_any(kobj *const *objs, uint32_t count, uint64_t deadline_ns, kcomponent *self);
 
 #endif

@@ -187,6 +187,7 @@ static kirq *fake_irq(int32_t *h)
     assert_non_null(q);
     kobj_init(&q->o, CORAL_KIND_IRQ);
     q->line = 5;
+    sys_waitlist_init(&q->waiters);
     *h = htab_add(&self->table, &q->o);
     kobj_unref(&q->o);
     sys_unlock();
@@ -201,7 +202,7 @@ static void *interrupt_later(void *arg)
     nanosleep(&ts, NULL);
     sys_lock();
     __atomic_add_fetch(&q->pending, 1, __ATOMIC_RELAXED);   /* as the handler does */
-    sys_wake_all();
+    sys_wake(&q->waiters);
     sys_unlock();
     return NULL;
 }

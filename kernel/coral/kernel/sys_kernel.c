@@ -1,11 +1,11 @@
 /* kernel/coral/kernel/sys_kernel.c: kernel/coral/sys.h in the kernel, over
- * the kernel heap, kernel threads, wait queues and the clock (the kernel
- * core's kmalloc.h, thread.h, waitq.h, time.h).
+ * the kernel heap, kernel threads, the scheduler's block and wake, and the
+ * clock (the kernel core's kmalloc.h, thread.h, time.h).
  *
  * The big lock is empty: the kernel is not preemptible (only compiled Wasm
  * code is, and the coral module is kernel code), and on one CPU nothing
  * else runs between a check and the wait that follows it. SMP will need a
- * real lock here, dropped in sys_wait.
+ * real lock here, dropped in sys_wait_event.
  *
  * Built only once the kernel has threads (mk/os.mk checks for
  * kernel/thread.h); the kernel links it with kernel/coral/ when it starts
@@ -19,20 +19,11 @@
 #include "kernel/kwasm.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
-#include "kernel/waitq.h"
 #include "kernel/multiboot.h"
 #include "kernel/pmm.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/paging.h"
-
-static waitq events;
-static int events_ready;
-/* A wake-up that came while nobody waited: an interrupt handler's
- * (console input) may fall between a caller's check of its condition and
- * its sys_wait, which must then not sleep. Only interrupts can come in
- * between on one CPU with a kernel that is not preemptible. */
-static volatile int wake_pending;
 
 void *sys_alloc(size_t size)
 {
@@ -47,32 +38,64 @@ void sys_free(void *ptr)
 void sys_lock(void) { }
 void sys_unlock(void) { }
 
-static waitq *queue(void)
+/* ---- waiting ----
+ * Interrupt handlers (console input, interrupt objects) call sys_wake, so
+ * every change to a list and the check-then-block of sys_wait_event run
+ * with interrupts off: a signal comes either before the check (which then
+ * sees it and does not block) or while the thread is blocked (and wakes
+ * it). Only interrupts can come in between on one CPU with a kernel that
+ * is not preemptible. `sleeping` tells sys_wake that the thread is
+ * blocked here and nowhere else; sched_wake ignores a thread that a time
+ * out has made ready already. */
+
+void sys_waiter_init(sys_waiter *w)
 {
-    if (!events_ready) {
-        waitq_init(&events);
-        events_ready = 1;
-    }
-    return &events;
+    w->links = 0;
+    w->signaled = 0;
+    w->sleeping = 0;
+    w->sleeper = thread_current();
 }
 
-void sys_wait(uint64_t deadline_ns)
+void sys_waiter_add(sys_waiter *w, sys_waitlink *link, sys_waitlist *list)
 {
     bool on = irq_save();
-    uint64_t now = time_ns();
-    if (!wake_pending && (!deadline_ns || now < deadline_ns))
-        waitq_wait(queue(), deadline_ns ? deadline_ns - now : WAIT_FOREVER);
-    wake_pending = 0;
+    link->w = w;
+    link->next = w->links;
+    w->links = link;
+    lib_list_push_back(&list->links, &link->node);
     irq_restore(on);
 }
 
-/* Also called from interrupt handlers (kernel/coral/device.c): waking
- * takes the waiters off the queue under irq_save and never blocks. */
-void sys_wake_all(void)
+void sys_waiter_done(sys_waiter *w)
 {
     bool on = irq_save();
-    wake_pending = 1;
-    waitq_wake_all(queue());
+    for (sys_waitlink *l = w->links; l; l = l->next)
+        lib_list_remove(&l->node);
+    w->links = 0;
+    irq_restore(on);
+}
+
+void sys_wait_event(sys_waiter *w, uint64_t deadline_ns)
+{
+    bool on = irq_save();
+    if (!w->signaled && (!deadline_ns || time_ns() < deadline_ns)) {
+        w->sleeping = 1;
+        sched_block(deadline_ns);
+        w->sleeping = 0;
+    }
+    w->signaled = 0;
+    irq_restore(on);
+}
+
+void sys_wake(sys_waitlist *list)
+{
+    bool on = irq_save();
+    for (lib_list *n = list->links.next; n != &list->links; n = n->next) {
+        sys_waiter *w = LIB_CONTAINER_OF(n, sys_waitlink, node)->w;
+        w->signaled = 1;
+        if (w->sleeping)
+            sched_wake((thread *)w->sleeper);
+    }
     irq_restore(on);
 }
 
@@ -103,12 +126,22 @@ void sys_console_write(const char *s, size_t len)
 }
 
 /* Input is turned on by the first read: until a program asks, the UART
- * holds what is typed (and QEMU holds the rest). */
+ * holds what is typed (and QEMU holds the rest). Its interrupt handler
+ * signals the readers. */
+static sys_waitlist console_readers = { { &console_readers.links, &console_readers.links } };
+
+sys_waitlist *sys_console_waitlist(void) { return &console_readers; }
+
+static void console_input(void)
+{
+    sys_wake(&console_readers);
+}
+
 int sys_console_read(char *buf, size_t cap)
 {
     static int state;           /* 0: not yet, 1: on, -1: line 4 taken */
     if (state == 0)
-        state = kconsole_input_init(sys_wake_all) ? 1 : -1;
+        state = kconsole_input_init(console_input) ? 1 : -1;
     if (state < 0)
         return -1;
     return (int)kconsole_read(buf, cap);
@@ -169,7 +202,6 @@ int32_t sys_irq_attach(int line, void (*fn)(int line, void *arg), void *arg)
 {
     if (line == 0 || line == 2 || line == 4)
         return CORAL_EDENIED;
-    queue();                /* made now, not first in a handler */
     bool on = irq_save();
     int rc = irq_attach(line, fn, arg);
     if (rc == 0)
