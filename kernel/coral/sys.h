@@ -109,9 +109,9 @@ void sys_console_write(const char *s, size_t len);
 
 /* Console input, without waiting: moves up to `cap` bytes typed so far
  * into buf and returns how many; 0 when none is there yet (the arrival of
- * more, or the end, signals sys_console_waitlist()); -1 at the end of input (the host's stdin
- * closed; the kernel's serial line never ends) or when this machine has
- * no console input. Called with the big lock held. */
+ * more, or the end, signals sys_console_waitlist()); -1 at the end of
+ * input (the host's stdin closed; the kernel's serial line never ends) or
+ * when this machine has no console input. Called with the big lock held. */
 int sys_console_read(char *buf, size_t cap);
 /* The list a console reader waits on. */
 sys_waitlist *sys_console_waitlist(void);

@@ -89,6 +89,12 @@ void sys_wait_event(sys_waiter *w, uint64_t deadline_ns)
 
 void sys_wake(sys_waitlist *list)
 {
+    /* Most sends find nobody waiting: no need to turn interrupts off for
+     * that. Lists change only in thread context, which is not running
+     * now if this is a handler, and in no other thread while this one
+     * runs, so the look is exact. */
+    if (lib_list_empty(&list->links))
+        return;
     bool on = irq_save();
     for (lib_list *n = list->links.next; n != &list->links; n = n->next) {
         sys_waiter *w = LIB_CONTAINER_OF(n, sys_waitlink, node)->w;
