@@ -106,7 +106,7 @@ CORAL_RUN_MODULES = -m $(PROG_DIR)/userboot.wasm -m $(PROG_DIR)/hello.wasm \
     -m $(PROG_DIR)/hello_rust.wasm -m "$(PROG_DIR)/trap.wasm expect=trap" \
     -m $(PROG_DIR)/parent.wasm -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm \
     -m $(PROG_DIR)/cpu.wasm -m $(PROG_DIR)/sleeper.wasm -m $(PROG_DIR)/pingpong.wasm \
-    -m $(PROG_DIR)/channel_rust.wasm
+    -m $(PROG_DIR)/channel_rust.wasm -m "$(PROG_DIR)/rtc.wasm iocap" -m "$(PROG_DIR)/hpet.wasm iocap"
 RUN_ARGS += $(CORAL_RUN_MODULES)
 run: $(PROG_WASMS)
 
@@ -116,7 +116,7 @@ run: $(PROG_WASMS)
 SHELL_RUN_MODULES = -m $(PROG_DIR)/shell.wasm -m $(PROG_DIR)/hello.wasm \
     -m $(PROG_DIR)/hello_rust.wasm -m $(PROG_DIR)/trap.wasm -m $(PROG_DIR)/parent.wasm \
     -m $(PROG_DIR)/parent_rust.wasm -m $(PROG_DIR)/twoinst.wasm -m $(PROG_DIR)/cpu.wasm \
-    -m $(PROG_DIR)/sleeper.wasm
+    -m $(PROG_DIR)/sleeper.wasm -m $(PROG_DIR)/pingpong.wasm -m $(PROG_DIR)/channel_rust.wasm
 shell: deps $(PROG_WASMS)
 	@$(MAKE) --no-print-directory -s $(KERNEL_ELF)
 	@scripts/qemu-run -t 86400 $(SHELL_RUN_MODULES) $(KERNEL_ELF)
