@@ -328,7 +328,7 @@ static void *stdin_reader(void *arg)
     }
 }
 
-int sys_console_read(char *buf, size_t cap)
+static void start_input(void)
 {
     if (!in_started) {
         pthread_t t;
@@ -338,6 +338,17 @@ int sys_console_read(char *buf, size_t cap)
         else
             pthread_detach(t);
     }
+}
+
+int sys_console_ready(void)
+{
+    start_input();
+    return in_len > 0 || in_eof;
+}
+
+int sys_console_read(char *buf, size_t cap)
+{
+    start_input();
     if (in_len) {
         size_t n = in_len < cap ? in_len : cap;
         memcpy(buf, in_buf, n);

@@ -46,6 +46,14 @@ bool kconsole_input_init(void (*notify)(void))
     return true;
 }
 
+size_t kconsole_available(void)
+{
+    bool on = irq_save();
+    size_t n = head - tail;
+    irq_restore(on);
+    return n;
+}
+
 size_t kconsole_read(char *buf, size_t cap)
 {
     bool on = irq_save();

@@ -10,6 +10,9 @@
  * the interrupt) whenever bytes arrive. False if the line is taken. */
 bool kconsole_input_init(void (*notify)(void));
 
+/* Received bytes waiting to be read. */
+size_t kconsole_available(void);
+
 /* Moves up to `cap` received bytes to buf; returns how many (0: none yet). */
 size_t kconsole_read(char *buf, size_t cap);
 

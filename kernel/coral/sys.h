@@ -115,6 +115,9 @@ void sys_console_write(const char *s, size_t len);
 int sys_console_read(char *buf, size_t cap);
 /* The list a console reader waits on. */
 sys_waitlist *sys_console_waitlist(void);
+/* Whether sys_console_read would return at once (bytes are there, or the
+ * end of input), without taking anything; turns input on like a read. */
+int sys_console_ready(void);
 
 /* ---- devices (kernel/coral/device.c) ----
  * The kernel implements these over kernel/irq.c, port I/O and its page

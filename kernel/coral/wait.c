@@ -17,6 +17,8 @@ int32_t wait_ready(kobj *o)
     case CORAL_KIND_IRQ:
         kirq_arm(o);        /* waiting for it asks for the next one, as irq_wait does */
         return kirq_ready(o);
+    case CORAL_KIND_CONSOLE:
+        return sys_console_ready();
     default:
         return CORAL_EKIND;
     }
@@ -31,6 +33,8 @@ sys_waitlist *wait_list(kobj *o)
         return &((kcomponent *)o)->waiters;
     case CORAL_KIND_IRQ:
         return &((kirq *)o)->waiters;
+    case CORAL_KIND_CONSOLE:
+        return sys_console_waitlist();
     default:
         return NULL;
     }

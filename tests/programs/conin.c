@@ -2,7 +2,8 @@
  * uses the console in boot slot 0): reads what is typed, line by line,
  * and answers each line with "conin: line N: TEXT"; stops at a line
  * "quit" or at the end of input and says which. Before that, the console
- * calls' bad arguments, each with its error code. Exits with the number
+ * calls' bad arguments, each with its error code, and a wait() on the
+ * console for the first input. Exits with the number
  * of mismatches. */
 #include <coral.h>
 
@@ -72,6 +73,13 @@ void _start(void)
     expect("console_write(0 bytes)", coral_console_write(CORAL_BOOT_CONSOLE, in, 0), 0);
     puts_(": reading");
     flush();
+    /* wait() takes the console: it returns once input is there (or its
+     * end), without taking any; a VMA beside it cannot be waited on. */
+    int32_t con = CORAL_BOOT_CONSOLE;
+    expect("wait(console)", coral_wait(&con, 1, 10ll * 1000 * 1000 * 1000), 0);
+    int32_t pair[2] = { con, coral_vma_create(16) };
+    expect("wait(console, vma)", coral_wait(pair, 2, 0), CORAL_EKIND);
+    coral_handle_close(pair[1]);
 
     int32_t lines = 0;
     uint32_t n = 0;

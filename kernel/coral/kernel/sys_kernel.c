@@ -143,12 +143,23 @@ static void console_input(void)
     sys_wake(&console_readers);
 }
 
-int sys_console_read(char *buf, size_t cap)
+/* 1: input on; -1: line 4 taken, so no input (the end, to readers). */
+static int console_input_state(void)
 {
-    static int state;           /* 0: not yet, 1: on, -1: line 4 taken */
+    static int state;           /* 0: not yet */
     if (state == 0)
         state = kconsole_input_init(console_input) ? 1 : -1;
-    if (state < 0)
+    return state;
+}
+
+int sys_console_ready(void)
+{
+    return console_input_state() < 0 || kconsole_available() > 0;
+}
+
+int sys_console_read(char *buf, size_t cap)
+{
+    if (console_input_state() < 0)
         return -1;
     return (int)kconsole_read(buf, cap);
 }
