@@ -62,7 +62,8 @@ static void yielder(void *arg)
 bool ktest_threads(void)
 {
     reset();
-    /* Warm-up: the first threads may leave page tables and slabs behind. */
+    /* Warm-up: the first threads may leave slabs behind (page tables no
+     * longer: they go with the stacks). */
     thread *w = thread_create("warm-up", yielder, (void *)'w', 0);
     KTEST_CHECK(w && wait_done(1, 10000 * MS));
     thread_yield();         /* let the scheduler reap it */
