@@ -87,9 +87,9 @@ static void set_alias(uint64_t pa, bool writable)
 static void unmap_page(uint64_t va)
 {
     uint64_t flags;
-    if (!paging_query(va, &flags))
+    uint64_t pa = paging_unmap(va, &flags);
+    if (!pa)
         return;
-    uint64_t pa = paging_unmap(va);
     if (!(flags & PTE_NX))
         set_alias(pa, true);
     pmm_free(pa);

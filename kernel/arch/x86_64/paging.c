@@ -69,8 +69,9 @@ static uint64_t *table_new(void)
 }
 
 /* Sets entry i of table t to v, keeping the table's count of present
- * entries. Every change of an entry's present bit goes through here. */
-static void set_entry(uint64_t *t, int i, uint64_t v)
+ * entries; returns the table's word (0: empty and not pinned). Every
+ * change of an entry's present bit goes through here. */
+static uint16_t set_entry(uint64_t *t, int i, uint64_t v)
 {
     uint16_t *w = word_of(t);
     if ((t[i] & PTE_P) && !(v & PTE_P)) {
@@ -81,6 +82,7 @@ static void set_entry(uint64_t *t, int i, uint64_t v)
         KASSERT((*w & T_COUNT) <= 512);
     }
     t[i] = v;
+    return *w;
 }
 
 /* Frees the tables on va's path (path[level] for each level, as walk
@@ -100,8 +102,9 @@ static void free_empty(uint64_t va, uint64_t **path, int level)
 {
     uint64_t freed[3];
     int n = 0;
-    for (; level < 3 && *word_of(path[level]) == 0; level++) {
-        set_entry(path[level + 1], index_of(va, level + 1), 0);
+    bool empty = *word_of(path[level]) == 0;
+    for (; level < 3 && empty; level++) {
+        empty = set_entry(path[level + 1], index_of(va, level + 1), 0) == 0;
         freed[n++] = virt_to_phys(path[level]);
     }
     paging_flush(va);
@@ -177,7 +180,7 @@ bool paging_map(uint64_t va, uint64_t pa, uint64_t flags)
     return true;
 }
 
-uint64_t paging_unmap(uint64_t va)
+uint64_t paging_unmap(uint64_t va, uint64_t *flags)
 {
     uint64_t *path[4];
     bool large;
@@ -186,6 +189,8 @@ uint64_t paging_unmap(uint64_t va)
         return 0;
     KASSERT(!large);
     uint64_t pa = *pte & PTE_ADDR;
+    if (flags)
+        *flags = *pte & ~PTE_ADDR & ~DEV_REFS;
     set_entry(path[0], index_of(va, 0), 0);
     free_empty(va, path, 0);
     return pa;
@@ -300,7 +305,7 @@ static void device_unref(uint64_t p)
         kpanic("paging: device page %lx unmapped more often than mapped", p);
     *pte -= DEV_ONE;
     if (!(*pte & DEV_REFS) && !paging_mmio_kernel(p, 4096))
-        paging_unmap(va);
+        paging_unmap(va, 0);
 }
 
 int paging_map_device(uint64_t pa, uint64_t len)

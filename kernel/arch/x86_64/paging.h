@@ -29,9 +29,10 @@ void paging_init(void);
  * Returns false when a page table could not be allocated. */
 bool paging_map(uint64_t va, uint64_t pa, uint64_t flags);
 
-/* Unmaps the page at `va`; returns the frame it mapped, or 0. Page tables
- * left empty are freed (but never the direct map's or the image's). */
-uint64_t paging_unmap(uint64_t va);
+/* Unmaps the page at `va`; returns the frame it mapped (and its flags in
+ * *flags, if not NULL), or 0. Page tables left empty are freed (but never
+ * the direct map's or the image's). */
+uint64_t paging_unmap(uint64_t va, uint64_t *flags);
 
 /* The lowest page-aligned address in [va, end) (va page-aligned) that is
  * mapped, or `end`: missing tables are skipped whole, so the cost follows
