@@ -397,3 +397,10 @@ int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out)
     *out = NULL;
     return CORAL_EUNSUPPORTED;
 }
+
+/* Never called: nothing is ever mapped on Linux. */
+void sys_device_unmap(uint64_t phys, uint32_t size)
+{
+    (void)phys;
+    (void)size;
+}

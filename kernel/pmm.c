@@ -1,7 +1,8 @@
 /* kernel/pmm.c: a bitmap of physical frames (bit set = free), one bit per
  * frame up to the highest usable address, itself stored in usable memory
  * found at boot. A second bitmap remembers which frames are managed at all,
- * so that freeing a reserved frame is caught like a double free.
+ * so that freeing a reserved frame is caught like a double free. A third
+ * array holds a 16-bit word per frame for whoever has the frame.
  * Allocation is next-fit over 64-bit words. */
 #include "kernel/pmm.h"
 #include "kernel/multiboot.h"
@@ -15,6 +16,7 @@ typedef struct range { uint64_t start, end; } range;
 
 static uint64_t *free_map;      /* 1 = free */
 static uint64_t *managed_map;   /* 1 = usable and not reserved */
+static uint16_t *frame_words;   /* one per frame, for its owner (pmm_frame_word) */
 static uint64_t nframes;        /* frames covered by the maps */
 static uint64_t nfree, ntotal;
 static uint64_t next_word;      /* where the next search starts */
@@ -95,15 +97,17 @@ void pmm_init(void)
     for (int i = 0; i < boot.nmodules; i++)
         reserve(boot.modules[i].start, boot.modules[i].end);
 
-    /* The two bitmaps, below 4 GiB (the boot direct map's reach). */
+    /* The two bitmaps and the frames' words, below 4 GiB (the boot direct
+     * map's reach). The words cost 2 bytes per frame (0.05%). */
     uint64_t words = (nframes + 63) / 64;
-    uint64_t bytes = align_up(2 * words * 8);
+    uint64_t bytes = align_up(2 * words * 8 + nframes * 2);
     uint64_t at = find_free_run(bytes, 4ull << 30);
     if (!at)
         kpanic("pmm: no room for the frame bitmaps (%lu bytes)", bytes);
     reserve(at, at + bytes);
     free_map = phys_to_virt(at);
     managed_map = free_map + words;
+    frame_words = (uint16_t *)(managed_map + words);
     lib_memset(free_map, 0, bytes);
 
     for (int i = 0; i < boot.nregions; i++)
@@ -162,6 +166,12 @@ void pmm_free(uint64_t pa)
         kpanic("pmm: double free of frame %016lx", pa);
     set_bit(free_map, f);
     nfree++;
+}
+
+uint16_t *pmm_frame_word(uint64_t pa)
+{
+    KASSERT(pa / PAGE_SIZE < nframes);
+    return &frame_words[pa / PAGE_SIZE];
 }
 
 uint64_t pmm_free_count(void) { return nfree; }

@@ -22,6 +22,11 @@ uint64_t pmm_alloc_zero(void);
  * does not manage, is a kernel bug: it panics. */
 void pmm_free(uint64_t pa);
 
+/* A 16-bit word of per-frame data for the frame's current holder (paging
+ * keeps a page table's count of present entries there). Its value when the
+ * frame is handed out is whatever the last holder left: set it first. */
+uint16_t *pmm_frame_word(uint64_t pa);
+
 uint64_t pmm_free_count(void);
 uint64_t pmm_total_count(void);    /* frames managed (free or handed out) */
 

@@ -87,9 +87,9 @@ static void set_alias(uint64_t pa, bool writable)
 static void unmap_page(uint64_t va)
 {
     uint64_t flags;
-    if (!paging_query(va, &flags))
+    uint64_t pa = paging_unmap(va, &flags);
+    if (!pa)
         return;
-    uint64_t pa = paging_unmap(va);
     if (!(flags & PTE_NX))
         set_alias(pa, true);
     pmm_free(pa);
@@ -126,13 +126,15 @@ void vm_decommit(vm_region *r, uint64_t off, uint64_t len)
 {
     len = round_up(len);
     KASSERT(range_ok(r, off, len));
-    /* Stops once nothing is committed: releasing a mostly empty 8 GiB
-     * reservation (a Wasm memory) must not walk its 2 million pages. */
-    for (uint64_t o = off; o < off + len && r->committed; o += PAGE_SIZE) {
-        if (paging_query(r->base + o, 0)) {
-            unmap_page(r->base + o);
-            r->committed--;
-        }
+    /* Visits only what is mapped (paging_next_mapped skips missing page
+     * tables whole) and stops once nothing is committed: releasing a
+     * mostly empty 8 GiB reservation (a Wasm memory) must not walk its 2
+     * million pages. Each unmap frees the page tables it leaves empty. */
+    uint64_t end = r->base + off + len;
+    for (uint64_t va = paging_next_mapped(r->base + off, end); va < end && r->committed;
+         va = paging_next_mapped(va + PAGE_SIZE, end)) {
+        unmap_page(va);
+        r->committed--;
     }
 }
 

@@ -209,7 +209,10 @@ int32_t dev_vma_new(const kiocap *c, uint64_t phys, uint32_t size, vma **out)
     int32_t rc = sys_device_map(phys, size, &map);
     if (rc < 0)
         return rc;
-    return vma_new_device(map, size, out);
+    rc = vma_new_device(map, phys, size, out);
+    if (rc < 0)
+        sys_device_unmap(phys, size);
+    return rc;
 }
 
 static uint32_t load(const uint8_t *p, bool dev, uint32_t w)

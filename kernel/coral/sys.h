@@ -145,8 +145,12 @@ void sys_irq_unmask(int line);
 /* Maps physical device memory [phys, phys+size) uncached for the kernel:
  * 0 and *out, or CORAL_EDENIED (it overlaps RAM, the kernel's image or
  * modules, or device registers the kernel drives), CORAL_ENOMEM,
- * CORAL_EUNSUPPORTED. The mapping is never taken back (it costs only page
- * tables and is not reachable from Wasm). */
+ * CORAL_ELIMIT (too many mappings over one page), CORAL_EUNSUPPORTED.
+ * Mappings over the same registers share the kernel's page entries; each
+ * is undone by one sys_device_unmap with the same arguments. */
 int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out);
+/* Undoes a successful sys_device_map(phys, size): the last mapping over a
+ * page unmaps it and frees the page tables that leaves empty. */
+void sys_device_unmap(uint64_t phys, uint32_t size);
 
 #endif

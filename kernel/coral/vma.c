@@ -24,13 +24,14 @@ int32_t vma_new(uint32_t size, vma **out)
     return 0;
 }
 
-int32_t vma_new_device(uint8_t *map, uint32_t size, vma **out)
+int32_t vma_new_device(uint8_t *map, uint64_t phys, uint32_t size, vma **out)
 {
     *out = NULL;
     vma *v = sys_alloc(sizeof *v);
     if (!v)
         return CORAL_ENOMEM;
     v->bytes = map;
+    v->phys = phys;
     v->size = size;
     v->device = true;
     kobj_init(&v->o, CORAL_KIND_VMA);
@@ -74,7 +75,9 @@ int32_t vma_copy(vma *src, vma *dst, uint32_t src_off, uint32_t dst_off, uint32_
 
 void vma_destroy(vma *v)
 {
-    if (!v->device)
+    if (v->device)
+        sys_device_unmap(v->phys, v->size);
+    else
         sys_free(v->bytes);
     sys_free(v);
 }

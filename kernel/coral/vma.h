@@ -16,15 +16,18 @@ typedef struct vma {
     bool device;        /* bytes is an uncached mapping of device memory
                            (kernel/coral/device.c): reached only through
                            vma_load, vma_store and vma_copy */
+    uint64_t phys;      /* a device VMA's physical address (for the unmap) */
 } vma;
 
 /* A zeroed VMA of `size` bytes (1..CORAL_VMA_MAX): 0, or CORAL_EINVAL,
  * CORAL_ENOMEM. */
 int32_t vma_new(uint32_t size, vma **out);
 
-/* A VMA over `size` bytes of device memory mapped at `map` (the mapping
- * stays when the VMA goes): 0, or CORAL_ENOMEM. */
-int32_t vma_new_device(uint8_t *map, uint32_t size, vma **out);
+/* A VMA over `size` bytes of device memory at `phys`, which
+ * sys_device_map mapped at `map`; it takes over that mapping and undoes it
+ * when it goes (sys_device_unmap). 0, or CORAL_ENOMEM (the caller then
+ * still owns the mapping). */
+int32_t vma_new_device(uint8_t *map, uint64_t phys, uint32_t size, vma **out);
 
 /* Copies between VMA bytes [off, off+len) (in bounds) and plain memory. */
 void vma_load(const vma *v, uint32_t off, uint8_t *dst, uint32_t len);

@@ -478,7 +478,7 @@ static void reclaim_modules_job(job *j)
     for (int i = -10; i < n; i++) {
         if (i == 0) {
             frames = pmm_free_count();
-            tables = paging_tables_made();
+            tables = paging_tables_live();
             heap = kmalloc_stats_get();
             t0 = time_ns();
         }
@@ -491,7 +491,7 @@ static void reclaim_modules_job(job *j)
         wasm_module_free(m);
     }
     uint64_t us = (time_ns() - t0) / 1000;
-    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_made() - tables;
+    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_live() - tables;
     kmalloc_stats heap2 = kmalloc_stats_get();
     /* Code frames come from all over memory (the frame allocator rotates),
      * and making one executable splits its 2 MiB page of the direct map
@@ -848,7 +848,7 @@ bool ktest_wasm_kill_storm(void)
     for (int i = -10; i < STORM_ROUNDS; i++) {
         if (i == 0) {
             frames = pmm_free_count();
-            tables = paging_tables_made();
+            tables = paging_tables_live();
             heap = kmalloc_stats_get();
         }
         s.inst = instantiate(m, tick);
@@ -871,7 +871,7 @@ bool ktest_wasm_kill_storm(void)
             return ktest_fail("round %d: ended with %d (%s)", i, j.rc, j.err.message);
         wasm_instance_free(s.inst);
     }
-    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_made() - tables;
+    uint64_t frames2 = pmm_free_count(), tables2 = paging_tables_live() - tables;
     kmalloc_stats heap2 = kmalloc_stats_get();
     kprintf("storm: %d kills (%d redirected at once, %d at a later tick), %lu host calls; "
             "free frames %lu -> %lu (+%lu page tables), heap blocks %lu -> %lu, bytes %lu -> %lu\n",

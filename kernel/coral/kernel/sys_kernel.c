@@ -273,8 +273,16 @@ int32_t sys_device_map(uint64_t phys, uint32_t size, uint8_t **out)
             return CORAL_EDENIED;      /* never true after the checks above */
     if (paging_mmio_kernel(phys, size))
         return CORAL_EDENIED;
-    if (!paging_map_device(phys, size))
+    int rc = paging_map_device(phys, size);
+    if (rc == PAGING_ELIMIT)
+        return CORAL_ELIMIT;
+    if (rc < 0)
         return CORAL_ENOMEM;
     *out = phys_to_virt(phys);
     return 0;
+}
+
+void sys_device_unmap(uint64_t phys, uint32_t size)
+{
+    paging_unmap_device(phys, size);
 }
