@@ -14,7 +14,7 @@
  *   rtc: date YYYY-MM-DD hh:mm:ss UTC
  *   rtc: port 0x80 is outside its capability: denied
  *   rtc: io_read8 takes N ns
- *   rtc: 32 periodic interrupts (64 Hz) in N ms, M wake-ups: rate ok
+ *   rtc: 32 periodic interrupts (64 Hz) in N ms, M wake-ups, F flagged: rate ok
  *   rtc: wait returned 0, then irq_wait counted 1
  *   rtc: 100 ms later, irq_wait counted 1: the line stayed masked
  *   rtc: line 8 is free again after close
@@ -188,10 +188,15 @@ void _start(void)
     say_end();
     if (masked < 1 || masked > 2)
         coral_exit(9);
+    /* Wake-ups whose register C shows the periodic flag: all of them
+     * normally. When the emulator stalls longer than a period between
+     * irq_wait's return and the read of C, the next period's edge is
+     * latched while the line is masked, comes after the unmask, and finds
+     * its flag already read: so at least half, not all. */
     /* At most HZ a second (less a little for the first, which may come at
      * once); fewer when the emulator drops ticks under load. */
     int ok = ms >= (COUNT - 1) * 1000 / HZ * 9 / 10 && ms <= 20 * COUNT * 1000 / HZ &&
-             flagged == wakeups;
+             flagged * 2 >= wakeups;
     say("rtc: ");
     say_u((uint64_t)total);
     say(" periodic interrupts (");
@@ -200,7 +205,9 @@ void _start(void)
     say_u((uint64_t)ms);
     say(" ms, ");
     say_u((uint64_t)wakeups);
-    say(" wake-ups");
+    say(" wake-ups, ");
+    say_u((uint64_t)flagged);
+    say(" flagged");
     say(ok ? ": rate ok" : ": NOT ok");
     say_end();
     if (!ok)
