@@ -2,9 +2,10 @@
  * line 4) moves bytes into a ring; console_read takes them out. When the
  * ring is full, further bytes are dropped and counted. QEMU holds back
  * what the guest's UART cannot take, so piped input is not lost while a
- * reader is slow. (QEMU may read the very first byte of piped input
- * before it resets the machine, and that byte is gone: tests start their
- * input with a newline.) */
+ * reader is slow, and serial_init keeps what the UART's FIFO already
+ * holds. (QEMU may still read the very first byte of piped input before it
+ * resets the machine, and that byte is gone: tests start their input with
+ * newlines.) */
 #include <stdint.h>
 #include "kernel/kconsole.h"
 #include "kernel/irq.h"

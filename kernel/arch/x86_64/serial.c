@@ -18,7 +18,10 @@ void serial_init(void)
     outb(COM1 + 0, 0x01);   /* divisor 1: 115200 baud */
     outb(COM1 + 1, 0x00);
     outb(COM1 + 3, 0x03);   /* 8 bits, no parity, one stop bit */
-    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
+    /* FIFO on, the transmit side cleared but not the receive side: the
+     * firmware (qboot, SeaBIOS) leaves the FIFO on, and QEMU may already
+     * have put up to 16 bytes of piped input there. */
+    outb(COM1 + 2, 0xc5);
     outb(COM1 + 4, 0x03);   /* DTR, RTS */
 }
 
