@@ -145,6 +145,10 @@ bool ktest_preempt(void)
     /* main sleeps; the spinners never yield, so only preemption lets the
      * other spinner, the sleeper and main itself run again. */
     thread_sleep_ns(150 * MS);
+    /* Both have run by now, unless the host stalled TCG: then give them
+     * up to 5 s to start (each start needs a preemption too). */
+    for (int i = 0; i < 100 && (!spins[0] || !spins[1]); i++)
+        thread_sleep_ns(50 * MS);
     uint64_t a0 = spins[0], b0 = spins[1];
     /* Then both must progress again. Under TCG on a loaded host a tick can
      * come late, so this waits for it (up to 5 s) instead of expecting it
