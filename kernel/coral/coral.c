@@ -33,17 +33,24 @@ void coral_logf(const char *fmt, ...)
 
 /* ---- entering and leaving ---- */
 
+/* Whether the caller must unwind (its component is being killed, has
+ * exited, or is gone): then c->trap is set and it traps on return. Checked
+ * on entry and again after a call that blocked or killed. */
+static int must_stop(coral_ctx *c)
+{
+    kcomponent *k = c->self->comp;
+    if (k && !comp_must_stop(k))
+        return 0;
+    c->trap = 1;
+    return 1;
+}
+
 /* Takes the big lock; false (lock still held, c->trap set) when the
- * caller's component is being killed or has exited: its thread unwinds. */
+ * caller must unwind. */
 static int enter(coral_ctx *c)
 {
     sys_lock();
-    kcomponent *k = c->self->comp;
-    if (!k || comp_must_stop(k)) {
-        c->trap = 1;
-        return 0;
-    }
-    return 1;
+    return !must_stop(c);
 }
 
 static int32_t leave(int32_t rc)
@@ -139,8 +146,7 @@ int32_t coral_console_read(coral_ctx *c, int32_t h, uint32_t ptr, uint32_t cap)
             rc = n > 0 ? n : 0;         /* 0: the end of input */
             break;
         }
-        if (comp_must_stop(c->self->comp)) {
-            c->trap = 1;
+        if (must_stop(c)) {
             rc = CORAL_ESTATE;
             break;
         }
@@ -403,8 +409,7 @@ int32_t coral_component_wait(coral_ctx *c, int32_t comp)
     if (!k)
         return leave(rc);
     rc = comp_wait(k, c->self->comp);
-    if (c->self->comp && comp_must_stop(c->self->comp))
-        c->trap = 1;
+    must_stop(c);
     return leave(rc);
 }
 
@@ -417,8 +422,7 @@ int32_t coral_component_kill(coral_ctx *c, int32_t comp)
     if (!k)
         return leave(rc);
     rc = comp_kill(k);
-    if (c->self->comp && comp_must_stop(c->self->comp))
-        c->trap = 1;       /* it killed its own component */
+    must_stop(c);          /* it may have killed its own component */
     return leave(rc);
 }
 
@@ -446,8 +450,7 @@ int32_t coral_sleep(coral_ctx *c, int64_t ns)
     comp_watch_stop(c->self->comp, &w, &link);
     int32_t rc = 0;
     while (sys_time_ns() < deadline) {
-        if (comp_must_stop(c->self->comp)) {
-            c->trap = 1;
+        if (must_stop(c)) {
             rc = CORAL_ESTATE;
             break;
         }
@@ -553,16 +556,6 @@ static void put_i32(coral_ctx *c, uint32_t ptr, int32_t v)
     uint8_t *p = c->mem + ptr;
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)((uint32_t)v >> (8 * i));
-}
-
-/* Whether the caller must unwind after a blocking call (killed, exited). */
-static int must_stop(coral_ctx *c)
-{
-    kcomponent *k = c->self->comp;
-    if (k && !comp_must_stop(k))
-        return 0;
-    c->trap = 1;
-    return 1;
 }
 
 int32_t coral_channel_create(coral_ctx *c, uint32_t ends_ptr)
@@ -850,8 +843,7 @@ int32_t coral_irq_wait(coral_ctx *c, int32_t irq)
     if (!q)
         return leave(rc);
     rc = kirq_wait(q, c->self->comp);
-    if (c->self->comp && comp_must_stop(c->self->comp))
-        c->trap = 1;
+    must_stop(c);
     return leave(rc);
 }
 
