@@ -12,47 +12,6 @@
 #include "tests/unit/os_modules.h"
 #include "wasm/wasm.h"
 
-static wasm_engine *engine;
-
-static int setup_engine(void **state)
-{
-    engine = wasm_engine_new();
-    coral_init(engine);
-    return engine ? 0 : -1;
-}
-
-static int teardown_engine(void **state)
-{
-    coral_init(NULL);
-    wasm_engine_free(engine);
-    return 0;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-static void pause_ms(int ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-static int32_t rd32(const uint8_t *m, uint32_t ptr)
-{
-    int32_t v;
-    memcpy(&v, m + ptr, 4);
-    return v;
-}
-
-static void wr32(uint8_t *m, uint32_t ptr, int32_t v)
-{
-    memcpy(m + ptr, &v, 4);
-}
-
 /* A channel in c's table; its ends in *a and *b. Uses bytes 60000..60007. */
 static void channel(coral_ctx *c, int32_t *a, int32_t *b)
 {

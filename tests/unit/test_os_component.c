@@ -13,7 +13,6 @@
 #include "tests/unit/os_modules.h"
 #include "wasm/wasm.h"
 
-static wasm_engine *engine;
 
 /* (module (import "coral" "nonexistent" (func))) */
 static const uint8_t unknown_coral_wasm[] = {
@@ -39,20 +38,6 @@ static const uint8_t invalid_wasm[] = {
     0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00,
     0x42, 0x00, 0x0b
 };
-
-static int setup_engine(void **state)
-{
-    engine = wasm_engine_new();
-    coral_init(engine);
-    return engine ? 0 : -1;
-}
-
-static int teardown_engine(void **state)
-{
-    coral_init(NULL);
-    wasm_engine_free(engine);
-    return 0;
-}
 
 /* A module handle made through a VMA from `bytes`. */
 static int32_t module_from(const uint8_t *bytes, uint32_t len)
@@ -359,13 +344,6 @@ static void drop_new_component(void **state)
     assert_int_equal(coral_component_start(&ctx, c2, hi, 0, 1), CORAL_EINVAL);
     assert_int_equal(coral_handle_close(&ctx, hi), 0);
     assert_int_equal(kobj_live(CORAL_KIND_INSTANCE), 1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
 }
 
 static void time_and_sleep(void **state)

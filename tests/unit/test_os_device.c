@@ -176,25 +176,10 @@ static void device_copy(void **state)
     }
 }
 
-/* An interrupt object made by hand (the host has no lines to attach):
- * what the handler leaves, irq_wait consumes; a wake-up from another
+/* An interrupt object made by hand (fake_irq, os_fixture.h): what the
+ * handler leaves, irq_wait consumes; a wake-up from another
  * thread ends a wait; a kill ends it with CORAL_ESTATE; the last close
  * destroys it. */
-static kirq *fake_irq(int32_t *h)
-{
-    sys_lock();
-    kirq *q = sys_alloc(sizeof *q);
-    assert_non_null(q);
-    kobj_init(&q->o, CORAL_KIND_IRQ);
-    q->line = 5;
-    sys_waitlist_init(&q->waiters);
-    *h = htab_add(&self->table, &q->o);
-    kobj_unref(&q->o);
-    sys_unlock();
-    assert_true(*h >= 0);
-    return q;
-}
-
 static void *interrupt_later(void *arg)
 {
     kirq *q = arg;

@@ -90,22 +90,6 @@ static void random_calls(void **state)
     assert_int_equal(kobj_live(0), 2);     /* the fixture's component and instance */
 }
 
-static wasm_engine *engine;
-
-static int setup_engine(void **state)
-{
-    engine = wasm_engine_new();
-    coral_init(engine);
-    return engine ? 0 : -1;
-}
-
-static int teardown_engine(void **state)
-{
-    coral_init(NULL);
-    wasm_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -14,31 +14,6 @@
 #include "kernel/coral/device.h"
 #include "tests/unit/os_fixture.h"
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-static void pause_ms(int ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-static int32_t rd32(const uint8_t *m, uint32_t ptr)
-{
-    int32_t v;
-    memcpy(&v, m + ptr, 4);
-    return v;
-}
-
-static void wr32(uint8_t *m, uint32_t ptr, int32_t v)
-{
-    memcpy(m + ptr, &v, 4);
-}
-
 static void channel(int32_t *a, int32_t *b)
 {
     assert_int_equal(coral_channel_create(&ctx, 60000), 0);
@@ -56,22 +31,6 @@ static int32_t send(int32_t end, const char *s)
 static int32_t recv(int32_t end)
 {
     return coral_channel_recv(&ctx, end, 52000, 100, 0, 0);
-}
-
-/* An interrupt object made by hand (the host has no lines to attach). */
-static kirq *fake_irq(int32_t *h)
-{
-    sys_lock();
-    kirq *q = sys_alloc(sizeof *q);
-    assert_non_null(q);
-    kobj_init(&q->o, CORAL_KIND_IRQ);
-    q->line = 5;
-    sys_waitlist_init(&q->waiters);
-    *h = htab_add(&self->table, &q->o);
-    kobj_unref(&q->o);
-    sys_unlock();
-    assert_true(*h >= 0);
-    return q;
 }
 
 /* What the interrupt handler does (device.c, fired). */
