@@ -75,6 +75,15 @@ static kobj *get(coral_ctx *c, int32_t h, int kind, int32_t *rc)
     return o;
 }
 
+/* Puts a new object into the caller's table and leaves; the table takes
+ * the creator's reference, or, when it is full, the object goes. */
+static int32_t leave_added(coral_ctx *c, kobj *o)
+{
+    int32_t rc = htab_add(&c->self->table, o);
+    kobj_unref(o);
+    return leave(rc);
+}
+
 /* Copies a name from the caller's memory into buf (NUL-terminated). */
 static int32_t copy_name(coral_ctx *c, uint32_t ptr, uint32_t len, char *buf, uint32_t cap)
 {
@@ -220,9 +229,7 @@ int32_t coral_vma_create(coral_ctx *c, uint32_t size)
     int32_t rc = vma_new(size, &v);
     if (rc < 0)
         return leave(rc);
-    rc = htab_add(&c->self->table, &v->o);
-    kobj_unref(&v->o);    /* the table holds it now, or nobody does */
-    return leave(rc);
+    return leave_added(c, &v->o);
 }
 
 int32_t coral_vma_size(coral_ctx *c, int32_t h)
@@ -317,10 +324,9 @@ int32_t coral_module_create(coral_ctx *c, int32_t h, uint32_t off, uint32_t len)
     sys_unlock();
     rc = kmodule_compile(m, engine, 0, &err);
     sys_lock();
-    if (rc < 0)
-        coral_logf("coral: module_create: %s\n", err.message[0] ? err.message : "rejected");
-    else
-        rc = htab_add(&c->self->table, &m->o);
+    if (rc >= 0)
+        return leave_added(c, &m->o);
+    coral_logf("coral: module_create: %s\n", err.message[0] ? err.message : "rejected");
     kobj_unref(&m->o);
     return leave(rc);
 }
@@ -333,9 +339,7 @@ int32_t coral_component_create(coral_ctx *c)
     int32_t rc = comp_new(c->self->comp, &k);
     if (rc < 0)
         return leave(rc);
-    rc = htab_add(&c->self->table, &k->o);
-    kobj_unref(&k->o);
-    return leave(rc);
+    return leave_added(c, &k->o);
 }
 
 int32_t coral_component_add_instance(coral_ctx *c, int32_t comp, int32_t module,
@@ -753,9 +757,7 @@ int32_t coral_iocap_derive(coral_ctx *c, int32_t iocap, int32_t kind, uint64_t f
     kiocap *d;
     if ((rc = iocap_derive(p, kind, first, count, &d)) < 0)
         return leave(rc);
-    rc = htab_add(&c->self->table, &d->o);
-    kobj_unref(&d->o);
-    return leave(rc);
+    return leave_added(c, &d->o);
 }
 
 /* io_read8/16 and io_write*: the value (or 0), or an error. */
@@ -829,9 +831,7 @@ int32_t coral_irq_create(coral_ctx *c, int32_t iocap, int32_t line)
     kirq *q;
     if ((rc = kirq_new(k, line, &q)) < 0)
         return leave(rc);
-    rc = htab_add(&c->self->table, &q->o);
-    kobj_unref(&q->o);
-    return leave(rc);
+    return leave_added(c, &q->o);
 }
 
 int32_t coral_irq_wait(coral_ctx *c, int32_t irq)
@@ -860,9 +860,7 @@ int32_t coral_vma_device(coral_ctx *c, int32_t iocap, uint64_t phys, uint32_t si
     vma *v;
     if ((rc = dev_vma_new(k, phys, size, &v)) < 0)
         return leave(rc);
-    rc = htab_add(&c->self->table, &v->o);
-    kobj_unref(&v->o);
-    return leave(rc);
+    return leave_added(c, &v->o);
 }
 
 static void h_iocap_derive(coral_ctx *c, uint64_t *a)
