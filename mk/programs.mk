@@ -133,7 +133,7 @@ $(DRV_C_NAMES:%=$(PROG_DIR)/obj/%.o): $(PROG_DIR)/obj/%.o: programs/drivers/%.c 
 	@mkdir -p $(dir $@)
 	$(PROG_CC) $(PROG_CFLAGS) -c $< -o $@
 
-$(PROG_DIR)/obj/devbad.o: programs/drivers/line.h
+$(PROG_DIR)/obj/devbad.o $(PROG_DIR)/obj/conin.o: programs/drivers/line.h
 $(PROG_DIR)/obj/irqkill.o: $(PROG_DIR)/gen/irqwait_wasm.h
 
 programs: $(DRV_WASMS)

@@ -1,6 +1,6 @@
 /* programs/drivers/line.h: one line of console output built piece by
- * piece (text, decimal, hex), for the drivers and their tests, which have
- * no libc. Each program has its own copy of the buffer (static). */
+ * piece (text, decimal, hex), for the drivers and for test programs, which
+ * have no libc. Each program has its own copy of the buffer (static). */
 #ifndef DRIVERS_LINE_H
 #define DRIVERS_LINE_H
 
@@ -13,6 +13,13 @@ static inline void say(const char *s)
 {
     while (*s && line_len < sizeof line_buf)
         line_buf[line_len++] = *s++;
+}
+
+/* n bytes of s (no NUL needed). */
+static inline void say_n(const char *s, uint32_t n)
+{
+    for (uint32_t i = 0; i < n && line_len < sizeof line_buf; i++)
+        line_buf[line_len++] = s[i];
 }
 
 static inline void say_u(uint64_t v)

@@ -6,54 +6,27 @@
  * console for the first input. Exits with the number
  * of mismatches. */
 #include <coral.h>
+#include "../../programs/drivers/line.h"
 
 static int bad;
-static char out[300];
-static uint32_t olen;
-
-static void put(const char *s, uint32_t n)
-{
-    for (uint32_t i = 0; i < n && olen < sizeof out; i++)
-        out[olen++] = s[i];
-}
-
-static void puts_(const char *s) { put(s, coral_strlen(s)); }
-
-static void put_int(int32_t v)
-{
-    char d[12];
-    int k = 0;
-    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-    do {
-        d[k++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        puts_("-");
-    while (k) {
-        char c = d[--k];
-        put(&c, 1);
-    }
-}
-
-/* Writes the line built so far with console_write (no newline added). */
+/* Writes the line built so far, and a newline, with console_write. */
 static void flush(void)
 {
-    puts_("\n");
-    coral_console_write(CORAL_BOOT_CONSOLE, out, olen);
-    olen = 0;
+    say("\n");
+    coral_console_write(CORAL_BOOT_CONSOLE, line_buf, line_len);
+    line_len = 0;
 }
 
 static void expect(const char *what, int32_t got, int32_t want)
 {
     if (got == want)
         return;
-    puts_("conin: ");
-    puts_(what);
-    puts_(": got ");
-    put_int(got);
-    puts_(", want ");
-    put_int(want);
+    say("conin: ");
+    say(what);
+    say(": got ");
+    say_i(got);
+    say(", want ");
+    say_i(want);
     flush();
     bad++;
 }
@@ -71,7 +44,7 @@ void _start(void)
            coral_console_write(CORAL_BOOT_CONSOLE, (void *)(memsize - 4), 8), CORAL_EFAULT);
     expect("console_write(5 bytes)", coral_console_write(CORAL_BOOT_CONSOLE, "conin", 5), 5);
     expect("console_write(0 bytes)", coral_console_write(CORAL_BOOT_CONSOLE, in, 0), 0);
-    puts_(": reading");
+    say(": reading");
     flush();
     /* wait() takes the console: it returns once input is there (or its
      * end), without taking any; a VMA beside it cannot be waited on. */
@@ -90,9 +63,9 @@ void _start(void)
             break;
         }
         if (got == 0) {
-            puts_("conin: end of input after ");
-            put_int(lines);
-            puts_(" lines");
+            say("conin: end of input after ");
+            say_i(lines);
+            say(" lines");
             flush();
             break;
         }
@@ -111,17 +84,17 @@ void _start(void)
                 break;
             }
             lines++;
-            puts_("conin: line ");
-            put_int(lines);
-            puts_(": ");
-            put(line, n);
+            say("conin: line ");
+            say_i(lines);
+            say(": ");
+            say_n(line, n);
             flush();
             n = 0;
         }
         if (quit) {
-            puts_("conin: quit after ");
-            put_int(lines);
-            puts_(" lines");
+            say("conin: quit after ");
+            say_i(lines);
+            say(" lines");
             flush();
             break;
         }
