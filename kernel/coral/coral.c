@@ -705,8 +705,8 @@ int32_t coral_wait(coral_ctx *c, uint32_t handles_ptr, uint32_t count, int64_t t
     for (uint32_t i = 0; i < count; i++) {
         if (!(objs[i] = get(c, get_i32(c, handles_ptr + 4 * i), 0, &rc)))
             return leave(rc);
-        if ((rc = wait_ready(objs[i])) < 0)
-            return leave(rc);
+        if (!wait_list(objs[i]))
+            return leave(CORAL_EKIND);      /* a kind that cannot be waited on */
     }
     /* Ours while we wait: the caller's entries may go meanwhile. */
     for (uint32_t i = 0; i < count; i++)
